@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/aggregate/aggregator.hpp"
+
+#include <algorithm>
+
+#include "analyzer/core/text.hpp"
+
+namespace analyzer::aggregate {
+
+namespace {
+record_key key_of(const event::event& ev) {
+  return {ev.source, ev.line >= 0 ? ev.line : ev.entry};
+}
+
+int64_t floor_minute(int64_t ms) {
+  return ms >= 0 ? ms / 60000 : -((-ms + 59999) / 60000);
+}
+
+template <typename T>
+void keep_earliest(std::vector<T>& list, T&& item, size_t limit) {
+  if (list.size() >= limit && !(item.key < list.back().key)) return;
+  auto pos = std::upper_bound(list.begin(), list.end(), item,
+                              [](const T& a, const T& b) { return a.key < b.key; });
+  list.insert(pos, std::move(item));
+  if (list.size() > limit) list.pop_back();
+}
+
+void merge_min(std::optional<int64_t>& a, const std::optional<int64_t>& b) {
+  if (b && (!a || *b < *a)) a = b;
+}
+void merge_max(std::optional<int64_t>& a, const std::optional<int64_t>& b) {
+  if (b && (!a || *b > *a)) a = b;
+}
+
+template <typename M>
+void add_maps(M& into, const M& from) {
+  for (const auto& [k, v] : from) into[k] += v;
+}
+}  // namespace
+
+aggregator::aggregator(int rule_count)
+    : causes(static_cast<size_t>(rule_count) + 1) {}
+
+input_stats& aggregator::input(uint32_t source) {
+  if (inputs.size() <= source) inputs.resize(source + 1);
+  return inputs[source];
+}
+
+void aggregator::count_common(const event::event& ev, bool failure, int cause) {
+  ++records;
+  size_t status = ev.status > 0 && ev.status < 1000 ? static_cast<size_t>(ev.status) : 0;
+  ++statuses[status];
+  if (ev.code) ++codes[*ev.code];
+  if (ev.ts_ms) {
+    merge_min(first_ts, ev.ts_ms);
+    merge_max(last_ts, ev.ts_ms);
+    minute_bucket& b = minutes[floor_minute(*ev.ts_ms)];
+    ++b.records;
+    if (failure) {
+      ++b.failures;
+      ++b.causes[cause];
+    }
+  }
+  key_buf_.assign(ev.method.empty() ? "?" : ev.method);
+  key_buf_ += ' ';
+  key_buf_ += ev.endpoint;
+  auto it = endpoints.find(std::string_view(key_buf_));
+  if (it == endpoints.end()) it = endpoints.emplace(key_buf_, record_counts{}).first;
+  it->second.records += 1;
+  it->second.failures += failure ? 1 : 0;
+  if (!ev.model.empty()) {
+    auto m = models.find(ev.model);
+    if (m == models.end()) m = models.emplace(std::string(ev.model), record_counts{}).first;
+    m->second.records += 1;
+    m->second.failures += failure ? 1 : 0;
+  }
+}
+
+void aggregator::add_ok(const event::event& ev) {
+  ++ok;
+  ++input(ev.source).records;
+  ++input(ev.source).ok;
+  count_common(ev, false, -1);
+}
+
+void aggregator::add_failure(const event::event& ev, int rule) {
+  int cause = rule >= 0 ? rule : unclassified_index();
+  ++failures;
+  ++input(ev.source).records;
+  ++input(ev.source).failures;
+  count_common(ev, true, cause);
+  cause_stats& c = causes[static_cast<size_t>(cause)];
+  ++c.count;
+  ++c.statuses[ev.status > 0 ? ev.status : 0];
+  if (ev.code) ++c.codes[*ev.code];
+  ++c.endpoints[key_buf_];  // set by count_common
+  merge_min(c.first_seen, ev.ts_ms);
+  merge_max(c.last_seen, ev.ts_ms);
+  record_key key = key_of(ev);
+  if (c.examples.size() < max_examples || key < c.examples.back().key) {
+    example ex;
+    ex.key = key;
+    ex.line = ev.line;
+    ex.entry = ev.entry;
+    ex.request_id = core::redact_secrets(core::shorten(ev.request_id, 100));
+    ex.ts_ms = ev.ts_ms;
+    ex.status = ev.status;
+    ex.code = ev.code;
+    ex.endpoint = key_buf_;
+    ex.message = core::redact_secrets(core::shorten(ev.message, 240));
+    keep_earliest(c.examples, std::move(ex), max_examples);
+  }
+}
+
+void aggregator::add_malformed(const event::event& ev) {
+  ++records;
+  ++malformed;
+  ++input(ev.source).records;
+  ++input(ev.source).malformed;
+  record_key key = key_of(ev);
+  if (malformed_examples.size() < 20 || key < malformed_examples.back().key) {
+    keep_earliest(malformed_examples,
+                  malformed_example{key, ev.line, ev.entry,
+                                    core::redact_secrets(ev.malformed_reason)},
+                  20);
+  }
+}
+
+void aggregator::add_filtered(const event::event&) { ++filtered; }
+
+void aggregator::merge(const aggregator& o) {
+  records += o.records;
+  ok += o.ok;
+  failures += o.failures;
+  malformed += o.malformed;
+  filtered += o.filtered;
+  if (inputs.size() < o.inputs.size()) inputs.resize(o.inputs.size());
+  for (size_t i = 0; i < o.inputs.size(); ++i) {
+    inputs[i].records += o.inputs[i].records;
+    inputs[i].ok += o.inputs[i].ok;
+    inputs[i].failures += o.inputs[i].failures;
+    inputs[i].malformed += o.inputs[i].malformed;
+  }
+  for (size_t i = 0; i < statuses.size(); ++i) statuses[i] += o.statuses[i];
+  add_maps(codes, o.codes);
+  merge_min(first_ts, o.first_ts);
+  merge_max(last_ts, o.last_ts);
+  for (size_t i = 0; i < causes.size() && i < o.causes.size(); ++i) {
+    cause_stats& a = causes[i];
+    const cause_stats& b = o.causes[i];
+    a.count += b.count;
+    add_maps(a.statuses, b.statuses);
+    add_maps(a.codes, b.codes);
+    add_maps(a.endpoints, b.endpoints);
+    merge_min(a.first_seen, b.first_seen);
+    merge_max(a.last_seen, b.last_seen);
+    for (const auto& ex : b.examples) keep_earliest(a.examples, example(ex), max_examples);
+  }
+  for (const auto& m : o.malformed_examples) {
+    keep_earliest(malformed_examples, malformed_example(m), 20);
+  }
+  for (const auto& [k, v] : o.endpoints) endpoints[k].merge(v);
+  for (const auto& [k, v] : o.models) models[k].merge(v);
+  for (const auto& [minute, b] : o.minutes) {
+    minute_bucket& a = minutes[minute];
+    a.records += b.records;
+    a.failures += b.failures;
+    add_maps(a.causes, b.causes);
+  }
+}
+
+}  // namespace analyzer::aggregate

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// aggregate: events and their causes → exact, mergeable counts. Each
+/// worker fills its own aggregator; merge() combines them, and the result
+/// is the same whatever the number of workers or the order of chunks:
+/// counts add, first/last seen take min/max, and examples keep the ones
+/// earliest in input order (source, line or entry), not the first seen.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "analyzer/event/event.hpp"
+
+namespace analyzer::aggregate {
+
+inline constexpr size_t max_examples = 5;
+
+/// Where a record is, ordered by input then position.
+struct record_key {
+  uint32_t source = 0;
+  int64_t position = 0;  // line (JSONL) or entry (HAR)
+  auto operator<=>(const record_key&) const = default;
+};
+
+struct example {
+  record_key key;
+  int64_t line = -1;
+  int64_t entry = -1;
+  std::string request_id;
+  std::optional<int64_t> ts_ms;
+  int status = 0;
+  std::optional<int64_t> code;
+  std::string endpoint;  // "POST /v1/videos/text2video"
+  std::string message;   // shortened, secrets removed
+};
+
+struct cause_stats {
+  int64_t count = 0;
+  std::map<int, int64_t> statuses;  // 0: no response
+  std::map<int64_t, int64_t> codes;
+  std::map<std::string, int64_t> endpoints;
+  std::vector<example> examples;  // earliest first, at most max_examples
+  std::optional<int64_t> first_seen, last_seen;
+};
+
+struct malformed_example {
+  record_key key;
+  int64_t line = -1;
+  int64_t entry = -1;
+  std::string error;
+};
+
+struct input_stats {
+  int64_t records = 0;
+  int64_t ok = 0;
+  int64_t failures = 0;
+  int64_t malformed = 0;
+};
+
+struct record_counts {
+  int64_t records = 0;
+  int64_t failures = 0;
+  void merge(const record_counts& o) {
+    records += o.records;
+    failures += o.failures;
+  }
+};
+
+/// One minute of traffic: records, failures, and failures by cause index.
+struct minute_bucket {
+  int64_t records = 0;
+  int64_t failures = 0;
+  std::map<int, int64_t> causes;
+};
+
+struct string_hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
+
+/// Counts for one run. Causes are indexed by rule index; the last slot,
+/// cause_count() - 1, is unclassified.
+class aggregator {
+ public:
+  explicit aggregator(int rule_count);
+
+  void add_ok(const event::event& ev);
+  /// `rule` is the winning rule's index, or -1 for unclassified.
+  void add_failure(const event::event& ev, int rule);
+  void add_malformed(const event::event& ev);
+  /// A record outside --since/--until: counted, nothing else.
+  void add_filtered(const event::event& ev);
+
+  /// Adds `other` into this; both must have the same rule count.
+  void merge(const aggregator& other);
+
+  int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }
+
+  int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0;
+  std::vector<input_stats> inputs;
+  std::array<int64_t, 1000> statuses{};  // [0]: no response
+  std::map<int64_t, int64_t> codes;
+  std::optional<int64_t> first_ts, last_ts;
+  std::vector<cause_stats> causes;
+  std::vector<malformed_example> malformed_examples;
+  string_map<record_counts> endpoints;  // "POST /v1/videos/text2video"
+  string_map<record_counts> models;
+  std::unordered_map<int64_t, minute_bucket> minutes;  // key: minute since epoch
+
+ private:
+  input_stats& input(uint32_t source);
+  void count_common(const event::event& ev, bool failure, int cause);
+  std::string key_buf_;
+};
+
+}  // namespace analyzer::aggregate

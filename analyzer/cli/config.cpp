@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/cli/config.hpp"
+
+#include <fmt/format.h>
+
+#include "analyzer/ingest/normalizer.hpp"
+
+namespace analyzer::cli {
+
+namespace {
+
+/// Each rule's samples against the rule alone: a `match` sample must be a
+/// failure that satisfies `when`; a `no_match` sample must not.
+void check_own_samples(const rules::ruleset& rs, core::diagnostics& problems) {
+  ingest::normalizer norm(rs.plan());
+  rules::match_scratch scratch;
+  event::event ev;
+  for (int i = 0; i < rs.size(); ++i) {
+    const rules::rule& r = rs.at(i);
+    auto check = [&](const rules::sample& s, bool want) {
+      norm.normalize_copy(s.json, ev);
+      bool failure = ev.result == event::outcome::failure;
+      bool holds = failure && rs.holds(i, ev, scratch);
+      if (holds == want) return;
+      std::string why =
+          ev.result == event::outcome::malformed
+              ? fmt::format("the sample is malformed: {}", ev.malformed_reason)
+          : !failure ? std::string("the sample is not a failure (successful calls are never classified)")
+          : want ? std::string("its `when` does not hold for the sample")
+                 : std::string("its `when` holds for the sample");
+      problems.push_back({core::severity::error,
+                          fmt::format("rule `{}`: a `{}` sample fails", r.id,
+                                      want ? "match" : "no_match"),
+                          s.where, {},
+                          why + "; run `kling-triage explain` on the record to see its fields"});
+    };
+    for (const auto& s : r.match_samples) check(s, true);
+    for (const auto& s : r.no_match_samples) check(s, false);
+  }
+}
+
+std::unique_ptr<rules::ruleset> finish(rules::rule_library lib,
+                                       core::diagnostics& problems) {
+  for (auto& p : lib.problems) problems.push_back(std::move(p));
+  lib.problems.clear();
+  if (core::has_errors(problems)) return nullptr;
+  auto rs = rules::ruleset::compile(std::move(lib), problems);
+  if (core::has_errors(problems)) return nullptr;
+  check_own_samples(*rs, problems);
+  if (core::has_errors(problems)) return nullptr;
+  return rs;
+}
+
+rules::rule_library load_paths(const std::vector<std::string>& paths,
+                               core::diagnostics& problems, int* file_count) {
+  rules::rule_library layer;
+  for (const auto& p : paths) {
+    for (const auto& src : rules::read_rule_path(p, problems)) {
+      rules::load_rule_file(src, layer);
+      if (file_count != nullptr) ++*file_count;
+    }
+  }
+  return layer;
+}
+
+}  // namespace
+
+std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
+                                             bool no_builtin,
+                                             core::diagnostics& problems) {
+  rules::rule_library lib;
+  if (!no_builtin) {
+    rules::rule_library builtin;
+    for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
+    rules::merge_layer(lib, std::move(builtin));
+  }
+  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr));
+  return finish(std::move(lib), problems);
+}
+
+std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
+                                                core::diagnostics& problems,
+                                                int& file_count) {
+  rules::rule_library lib;
+  rules::merge_layer(lib, load_paths(paths, problems, &file_count));
+  return finish(std::move(lib), problems);
+}
+
+}  // namespace analyzer::cli

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// `explain INPUT:LINE | INPUT#ENTRY`: one record's normalized fields, the
+// evidence, every rule that matched, and why the winner won. Tokens are
+// only ever described (`Bearer <jwt: exp ..., 95 s before the request>`).
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "analyzer/cli/config.hpp"
+#include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/run.hpp"
+#include "analyzer/core/text.hpp"
+#include "analyzer/event/timestamp.hpp"
+#include "analyzer/ingest/normalizer.hpp"
+#include "analyzer/ingest/reader.hpp"
+
+namespace analyzer::cli {
+
+namespace {
+
+struct target {
+  std::string path;
+  int64_t line = -1;
+  int64_t entry = -1;
+};
+
+bool parse_target(const std::string& spec, target& t) {
+  size_t hash = spec.rfind('#');
+  size_t colon = spec.rfind(':');
+  size_t cut = hash != std::string::npos ? hash : colon;
+  if (cut == std::string::npos || cut == 0) return false;
+  auto n = core::parse_int(spec.substr(cut + 1));
+  if (!n || *n < 0) return false;
+  t.path = spec.substr(0, cut);
+  (hash != std::string::npos ? t.entry : t.line) = *n;
+  return t.line != 0;
+}
+
+struct found_it {};
+
+/// The record's text, found by streaming the input (any format,
+/// compression) until it comes by.
+std::optional<std::string> find_record(const target& t, const options& o, std::string& error) {
+  ingest::buffer_pool pool;
+  ingest::reader_options ro;
+  ro.format = o.input_format == "har"     ? ingest::input_format::har
+              : o.input_format == "jsonl" ? ingest::input_format::jsonl
+                                          : ingest::input_format::auto_detect;
+  std::optional<std::string> text;
+  auto emit = [&](ingest::chunk&& c) {
+    const char* data = c.buf.data.get();
+    if (c.explicit_records) {
+      for (const auto& r : c.records) {
+        bool hit = r.is_line ? r.number == t.line : r.number == t.entry;
+        if (!hit) continue;
+        text = r.error.empty() ? std::string(data + r.offset, r.length) : "\x01" + r.error;
+        throw found_it{};
+      }
+    } else if (t.line >= c.first_line) {
+      const char* p = data;
+      const char* end = data + c.size;
+      for (int64_t line = c.first_line; p < end; ++line) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+        const char* stop = nl != nullptr ? nl : end;
+        if (line == t.line) {
+          text = std::string(p, stop);
+          throw found_it{};
+        }
+        p = stop + 1;
+      }
+    }
+    pool.release(std::move(c.buf));
+  };
+  try {
+    auto rep = ingest::read_input(0, t.path, ro, pool, emit);
+    if (!rep.errors.empty()) error = rep.errors.front();
+  } catch (const found_it&) {
+  }
+  return text;
+}
+
+std::string describe_token(const event::event& ev) {
+  const auto& a = ev.auth;
+  if (!a.present) return "(no Authorization header)";
+  std::string scheme = a.scheme == "none" ? "" : fmt::format("{} ", a.scheme == "bearer" ? "Bearer" : a.scheme);
+  if (a.token == event::token_kind::none) return scheme + "<empty>";
+  if (a.token == event::token_kind::opaque) return scheme + "<opaque token>";
+  std::string claims;
+  auto rel = [&](const char* name, const std::optional<int64_t>& in_s) {
+    if (!in_s || !ev.ts_ms) return;
+    int64_t abs_s = *ev.ts_ms / 1000 + *in_s;
+    std::string when = event::format_time(abs_s * 1000);
+    std::string rel_text = *in_s >= 0 ? fmt::format("{} s after the request", *in_s)
+                                      : fmt::format("{} s before the request", -*in_s);
+    claims += fmt::format("{}{} {}, {}", claims.empty() ? "" : "; ", name, when, rel_text);
+  };
+  rel("exp", a.exp_in_s);
+  rel("nbf", a.nbf_in_s);
+  if (claims.empty()) claims = ev.ts_ms ? "no exp/nbf claims" : "record has no time";
+  return scheme + fmt::format("<jwt: {}>", claims);
+}
+
+std::string field_line(std::string_view name, std::string_view value) {
+  return fmt::format("  {:<26} {}\n", name, value);
+}
+
+}  // namespace
+
+exit_code run_explain(const options& o) {
+  target t;
+  if (!parse_target(o.explain_target, t)) {
+    print_usage_error(fmt::format("`{}` is not INPUT:LINE (1-based) or INPUT#ENTRY (0-based)",
+                                  o.explain_target));
+    return exit_code::error;
+  }
+  core::diagnostics problems;
+  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  print_diagnostics(problems);
+  if (!rs) return exit_code::error;
+
+  std::string error;
+  auto text = find_record(t, o, error);
+  if (!text) {
+    print_error(fmt::format("{}: no {} {}{}", t.path, t.line >= 0 ? "line" : "entry",
+                            t.line >= 0 ? t.line : t.entry, error.empty() ? "" : " (" + error + ")"));
+    return exit_code::error;
+  }
+  std::string out = fmt::format("record  {}\n", o.explain_target);
+  if (!text->empty() && (*text)[0] == '\x01') {
+    print_out(out + fmt::format("  malformed: {}\n", text->substr(1)));
+    return exit_code::ok;
+  }
+  ingest::normalizer norm(rs->plan());
+  event::event ev;
+  norm.normalize_copy(core::trim(*text), ev);
+  if (ev.result == event::outcome::malformed) {
+    if (core::trim(*text).empty()) {
+      print_out(out + "  a blank line: not a record\n");
+    } else {
+      print_out(out + fmt::format("  malformed: {}\n", ev.malformed_reason));
+    }
+    return exit_code::ok;
+  }
+  out += field_line("outcome", ev.result == event::outcome::ok
+                                   ? "ok"
+                                   : fmt::format("failure ({})", event::name_of(ev.failure)));
+  for (const auto& [name, id] : event::builtin_fields()) {
+    if (name.substr(0, 4) == "auth" || name.substr(0, 3) == "jwt") continue;
+    event::field_value v = event::get_field(ev, {event::field_area::builtin, id, 0});
+    if (!v.present()) continue;
+    std::string shown = v.type == event::field_value::kind::text ? std::string(v.text)
+                        : v.type == event::field_value::kind::boolean ? (v.boolean ? "true" : "false")
+                        : fmt::format("{}", v.number);
+    out += field_line(name, core::redact_secrets(core::shorten(shown, 160)));
+  }
+  if (ev.ts_ms) out += field_line("ts", event::format_time(*ev.ts_ms));
+  if (ev.result == event::outcome::ok) {
+    out += "\nSuccessful calls are not matched against rules.\n";
+    print_out(out);
+    return exit_code::ok;
+  }
+  out += "\nevidence\n";
+  out += field_line("Authorization", describe_token(ev));
+  for (const auto& [name, id] : event::builtin_fields()) {
+    if (name.substr(0, 4) != "auth" && name.substr(0, 3) != "jwt") continue;
+    event::field_value v = event::get_field(ev, {event::field_area::builtin, id, 0});
+    if (!v.present()) continue;
+    std::string shown = v.type == event::field_value::kind::text ? std::string(v.text)
+                        : v.type == event::field_value::kind::boolean ? (v.boolean ? "true" : "false")
+                        : fmt::format("{}", v.number);
+    out += field_line(name, shown);
+  }
+  auto flat = norm.flatten_last();
+  norm.normalize_copy(core::trim(*text), ev);  // flatten_last reused scratch
+  if (!flat.empty()) {
+    out += "\nbody fields (for request.body.<path> / response.body.<path>)\n";
+    for (const auto& [k, v] : flat) out += field_line(k, core::redact_secrets(v));
+  }
+  rules::match_scratch scratch;
+  auto traces = rs->trace(ev, scratch);
+  int winner = rs->classify(ev, scratch);
+  out += "\nrules that matched (highest priority first)\n";
+  bool any = false;
+  for (const auto& tr : traces) {
+    if (!tr.matched) continue;
+    any = true;
+    const auto& r = rs->at(tr.rule);
+    out += fmt::format("  {:>5}  {}{}\n", r.priority, r.id,
+                       tr.rule == winner ? "   <- wins: highest priority"
+                                         : "");
+  }
+  if (!any) out += "  (none)\n";
+  out += "\nclosest rules that did not match\n";
+  int shown = 0;
+  for (const auto& tr : traces) {
+    if (tr.matched || shown >= 8) continue;
+    const auto& r = rs->at(tr.rule);
+    if (tr.failed_condition.rfind("`status` is", 0) == 0 || tr.failed_condition.empty()) continue;
+    out += fmt::format("  {:>5}  {:<34} {}\n", r.priority, r.id, tr.failed_condition);
+    ++shown;
+  }
+  if (shown == 0) out += "  (none with this status)\n";
+  if (winner >= 0) {
+    const auto& r = rs->at(winner);
+    out += fmt::format("\ncause  {} ({})\n  {}\n", r.id, r.category, r.title);
+    for (const auto& f : r.fixes) out += fmt::format("  fix: {}\n", f);
+  } else {
+    out += "\ncause  unclassified.unknown: no rule matched; write one (see rules/README.md)\n";
+  }
+  print_out(out);
+  return exit_code::ok;
+}
+
+}  // namespace analyzer::cli

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/cli/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "analyzer/cli/messages.hpp"
+
+namespace analyzer::cli {
+
+namespace {
+void add_rule_options(CLI::App& app, options& o) {
+  app.add_option("--rules", o.rule_paths,
+                 "Extra rule file or folder, loaded after the bundled pack; "
+                 "a rule with a bundled rule's id replaces it (repeatable)");
+  app.add_flag("--no-builtin-rules", o.no_builtin_rules,
+               "Do not load the bundled rule pack");
+}
+}  // namespace
+
+std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
+  CLI::App app{"kling-triage: why Kling API calls failed, how often, since "
+               "when, and what to change.\nReads JSON Lines and HAR logs "
+               "(plain, gzip, zstd) from files, folders or stdin."};
+  app.name("kling-triage");
+  app.set_version_flag("--version", std::string("kling-triage ") + KLING_TRIAGE_VERSION);
+  app.require_subcommand(1);
+
+  CLI::App* analyze = app.add_subcommand("analyze", "Classify every logged call and write a report");
+  analyze->add_option("inputs", o.inputs,
+                      "Files, folders (read recursively, sorted) or - for stdin");
+  analyze->add_option("-f,--format", o.format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  analyze->add_option("-o,--output", o.output, "Write the report here instead of stdout");
+  analyze->add_option("--events", o.events,
+                      "Also write one JSON object per input record to this file");
+  add_rule_options(*analyze, o);
+  analyze->add_option("--since", o.since, "Keep records at or after this time (RFC 3339, or 30m, 24h, 7d ago)");
+  analyze->add_option("--until", o.until, "Keep records before this time (RFC 3339, or 30m, 24h, 7d ago)");
+  analyze->add_option("-j,--threads", o.threads, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1u, 256u));
+  analyze->add_option("--input-format", o.input_format, "Override format detection")
+      ->check(CLI::IsMember({"auto", "jsonl", "har"}))->capture_default_str();
+  analyze->add_option("--max-record-bytes", o.max_record_bytes,
+                      "A line or HAR entry larger than this is reported as malformed")
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 32))->capture_default_str();
+  analyze->add_option("--color", o.color, "Colour in the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  analyze->callback([&] { o.cmd = command::analyze; });
+
+  CLI::App* rules = app.add_subcommand("rules", "List, check and test rule files");
+  rules->require_subcommand(1);
+  CLI::App* list = rules->add_subcommand("list", "The loaded rules: id, category, priority, title, file");
+  add_rule_options(*list, o);
+  list->callback([&] { o.cmd = command::rules_list; });
+  CLI::App* check = rules->add_subcommand("check", "Validate rule files; problems as file:line:col");
+  check->add_option("paths", o.rule_paths, "Rule files or folders")->required();
+  check->callback([&] { o.cmd = command::rules_check; });
+  CLI::App* test = rules->add_subcommand("test", "Run every rule's samples through the whole rule set");
+  add_rule_options(*test, o);
+  test->add_flag("-v,--verbose", o.verbose, "List every sample, not only failures");
+  test->callback([&] { o.cmd = command::rules_test; });
+
+  CLI::App* explain = app.add_subcommand(
+      "explain", "One record: its fields, evidence, the rules that matched and why the winner won");
+  explain->add_option("record", o.explain_target, "INPUT:LINE (JSON Lines) or INPUT#ENTRY (HAR, 0-based)")
+      ->required();
+  add_rule_options(*explain, o);
+  explain->add_option("--input-format", o.input_format, "Override format detection")
+      ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+  explain->callback([&] { o.cmd = command::explain; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    print_out(app.help());
+    return exit_code::ok;
+  } catch (const CLI::CallForAllHelp& e) {
+    print_out(app.help("", CLI::AppFormatMode::All));
+    return exit_code::ok;
+  } catch (const CLI::CallForVersion& e) {
+    print_out(std::string("kling-triage ") + KLING_TRIAGE_VERSION + "\n");
+    return exit_code::ok;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      print_out(app.help());
+      return exit_code::ok;
+    }
+    print_usage_error(e.what());
+    return exit_code::error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace analyzer::cli

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// cli: the only module that prints or exits. Raw flags (options) become a
+/// validated configuration (config) before any work; run.cpp is the
+/// pipeline as named phases.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace analyzer::cli {
+
+enum class exit_code : int { ok = 0, findings = 1, error = 2 };
+
+enum class command { none, analyze, rules_list, rules_check, rules_test, explain };
+
+enum class color_mode { auto_detect, always, never };
+
+/// Flags as given, before validation.
+struct options {
+  command cmd = command::none;
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string output;
+  std::string events;
+  std::vector<std::string> rule_paths;
+  bool no_builtin_rules = false;
+  std::string since, until;
+  unsigned threads = 0;  // 0: all hardware threads
+  std::string input_format = "auto";
+  uint64_t max_record_bytes = uint64_t{64} << 20;
+  std::string color = "auto";
+  std::string explain_target;
+  bool verbose = false;
+};
+
+/// Parses argv. Returns the exit code to use immediately (help, version,
+/// usage error) or nullopt to go on.
+std::optional<exit_code> parse_options(int argc, char** argv, options& out);
+
+}  // namespace analyzer::cli

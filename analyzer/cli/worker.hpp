@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/aggregate/aggregator.hpp"
+#include "analyzer/ingest/normalizer.hpp"
+#include "analyzer/ingest/pipeline.hpp"
+#include "analyzer/rules/ruleset.hpp"
+
+namespace analyzer::cli {
+
+struct worker_config {
+  const rules::ruleset* rules = nullptr;
+  std::vector<std::string> source_json;  // each input's path, JSON-quoted
+  bool write_events = false;
+  std::optional<int64_t> since_ms, until_ms;
+  size_t max_record_bytes = size_t{64} << 20;
+};
+
+/// One pipeline worker: normalize → classify → aggregate (→ event line).
+class analyze_worker final : public ingest::chunk_worker {
+ public:
+  explicit analyze_worker(const worker_config& config);
+  std::string process(const ingest::chunk& c) override;
+  const aggregate::aggregator& result() const { return agg_; }
+
+ private:
+  void handle_line(const ingest::chunk& c, const char* begin, const char* end,
+                   int64_t line, std::string& out);
+  void handle(std::string_view text, size_t capacity, std::string& out);
+  void handle_malformed(std::string_view why, std::string& out);
+  void write_event(int rule, std::string& out);
+
+  const worker_config& config_;
+  ingest::normalizer norm_;
+  rules::match_scratch scratch_;
+  aggregate::aggregator agg_;
+  event::event ev_;
+};
+
+}  // namespace analyzer::cli

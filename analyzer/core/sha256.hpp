@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace analyzer::core {
+
+/// SHA-256 of `data` as 64 lower-case hex digits (FIPS 180-4).
+std::string sha256_hex(std::string_view data);
+
+}  // namespace analyzer::core

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// Small text helpers used across modules. ASCII-only case folding: HTTP
+/// header names, schemes and methods are ASCII.
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace analyzer::core {
+
+constexpr char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+inline std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
+inline std::string to_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+constexpr bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+         c == '\v';
+}
+
+constexpr std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+/// Parses a whole string as a signed integer; nullopt if it is not one.
+inline std::optional<int64_t> parse_int(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+/// Parses a whole string as a finite number; nullopt if it is not one.
+std::optional<double> parse_number(std::string_view s);
+
+/// Cuts `s` to at most `max_bytes` without splitting a UTF-8 sequence,
+/// appending "…" when something was cut.
+std::string shorten(std::string_view s, size_t max_bytes);
+
+/// Replaces bytes that are not valid UTF-8 with U+FFFD.
+std::string repair_utf8(std::string_view s);
+
+/// Removes anything that looks like a credential from free text: JWTs,
+/// `Bearer <token>` / `Basic <token>`, and `api_key=...`-style pairs.
+/// Every text an analyzer writes that came from a log passes through it.
+std::string redact_secrets(std::string_view s);
+
+}  // namespace analyzer::core

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/event/timestamp.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "analyzer/core/text.hpp"
+
+namespace analyzer::event {
+
+namespace {
+using namespace std::chrono;
+
+bool digits(std::string_view s, size_t pos, size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+std::optional<int64_t> days_from_date(int y, int m, int d) {
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(m)},
+                     day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days{ymd}.time_since_epoch().count();
+}
+
+// Parses the zone suffix at s[pos...]: Z, +hh:mm, +hhmm, +hh, or nothing
+// (taken as UTC). Returns the offset in minutes.
+std::optional<int> parse_zone(std::string_view s, size_t pos) {
+  if (pos == s.size()) return 0;
+  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return 0;
+  if (s[pos] != '+' && s[pos] != '-') return std::nullopt;
+  int sign = s[pos] == '-' ? -1 : 1;
+  int hh = 0;
+  int mm = 0;
+  if (!digits(s, pos + 1, 2, hh)) return std::nullopt;
+  size_t rest = pos + 3;
+  if (rest < s.size() && s[rest] == ':') ++rest;
+  if (rest < s.size() && !digits(s, rest, 2, mm)) return std::nullopt;
+  if (rest < s.size() && rest + 2 != s.size()) return std::nullopt;
+  return sign * (hh * 60 + mm);
+}
+}  // namespace
+
+std::optional<int64_t> epoch_to_ms(double v) {
+  if (!std::isfinite(v) || v < 0) return std::nullopt;
+  if (v < 1e11) return static_cast<int64_t>(std::llround(v * 1000.0));
+  if (v < 1e14) return static_cast<int64_t>(std::llround(v));
+  if (v < 1e17) return static_cast<int64_t>(std::llround(v / 1e3));
+  return static_cast<int64_t>(std::llround(v / 1e6));
+}
+
+std::optional<int64_t> parse_time_text(std::string_view s) {
+  s = core::trim(s);
+  if (s.empty()) return std::nullopt;
+  if (s.find_first_not_of("0123456789.") == std::string_view::npos) {
+    auto n = core::parse_number(s);
+    return n ? epoch_to_ms(*n) : std::nullopt;
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' ||
+      !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d) ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
+      s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' ||
+      !digits(s, 17, 2, se)) {
+    return std::nullopt;
+  }
+  if (h > 23 || mi > 59 || se > 60) return std::nullopt;
+  size_t pos = 19;
+  int64_t frac_ms = 0;
+  if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+    ++pos;
+    int64_t scale = 100;
+    size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      frac_ms += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) return std::nullopt;
+  }
+  auto zone = parse_zone(s, pos);
+  auto days = days_from_date(y, mo, d);
+  if (!zone || !days) return std::nullopt;
+  int64_t secs = *days * 86400 + h * 3600 + mi * 60 + se - *zone * 60;
+  return secs * 1000 + frac_ms;
+}
+
+std::string format_time(int64_t ms) {
+  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  int64_t milli = ms - secs * 1000;
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int64_t rem = secs - days * 86400;
+  year_month_day ymd{sys_days{std::chrono::days{days}}};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                     static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()), rem / 3600,
+                     (rem / 60) % 60, rem % 60, milli);
+}
+
+std::optional<int64_t> parse_time_bound(std::string_view s, int64_t now_ms) {
+  s = core::trim(s);
+  if (s.size() >= 2) {
+    char unit = s.back();
+    auto n = core::parse_number(s.substr(0, s.size() - 1));
+    int64_t scale = unit == 's' ? 1000 : unit == 'm' ? 60000
+                    : unit == 'h' ? 3600000 : unit == 'd' ? 86400000 : 0;
+    if (n && scale != 0 && *n >= 0) {
+      return now_ms - static_cast<int64_t>(*n * static_cast<double>(scale));
+    }
+  }
+  if (s.find_first_not_of("0123456789.") == std::string_view::npos) {
+    return std::nullopt;  // a bare number is ambiguous: refuse it
+  }
+  return parse_time_text(s);
+}
+
+}  // namespace analyzer::event

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/ingest/byte_source.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace analyzer::ingest {
+
+std::string_view name_of(compression c) {
+  switch (c) {
+    case compression::none: return "none";
+    case compression::gzip: return "gzip";
+    case compression::zstd: return "zstd";
+  }
+  return "none";
+}
+
+namespace {
+
+/// A raw file descriptor (a file or stdin; never seeks).
+class fd_source final : public byte_source {
+ public:
+  explicit fd_source(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  ~fd_source() override {
+    if (owned_) ::close(fd_);
+  }
+  fd_source(const fd_source&) = delete;
+  fd_source& operator=(const fd_source&) = delete;
+
+  int64_t read(char* buf, size_t n) override {
+    for (;;) {
+      ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) {
+        consumed_ += r;
+        return r;
+      }
+      if (errno == EINTR) continue;
+      error_ = fmt::format("read failed at byte {}: {}", consumed_,
+                           std::strerror(errno));
+      return -1;
+    }
+  }
+  int64_t raw_bytes() const override { return consumed_; }
+
+ private:
+  int fd_;
+  bool owned_;
+  int64_t consumed_ = 0;
+};
+
+class memory_byte_source final : public byte_source {
+ public:
+  explicit memory_byte_source(std::string_view b) : bytes_(b) {}
+  int64_t read(char* buf, size_t n) override {
+    size_t k = std::min(n, bytes_.size() - pos_);
+    std::memcpy(buf, bytes_.data() + pos_, k);
+    pos_ += k;
+    return static_cast<int64_t>(k);
+  }
+  int64_t raw_bytes() const override { return static_cast<int64_t>(pos_); }
+
+ private:
+  std::string_view bytes_;
+  size_t pos_ = 0;
+};
+
+constexpr size_t in_block = 1 << 18;
+
+/// gzip (and zlib/multi-member gzip) decoder over another source.
+class gzip_source final : public byte_source {
+ public:
+  explicit gzip_source(std::unique_ptr<byte_source> in)
+      : in_(std::move(in)), buf_(in_block) {
+    std::memset(&z_, 0, sizeof z_);
+    ok_ = inflateInit2(&z_, 15 + 32) == Z_OK;  // auto-detect gzip/zlib
+  }
+  ~gzip_source() override { inflateEnd(&z_); }
+  gzip_source(const gzip_source&) = delete;
+  gzip_source& operator=(const gzip_source&) = delete;
+
+  int64_t read(char* out, size_t n) override {
+    if (!ok_) return fail("zlib could not be initialised");
+    z_.next_out = reinterpret_cast<Bytef*>(out);
+    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    while (z_.avail_out > 0 && !done_) {
+      if (z_.avail_in == 0 && !refill()) return -1;
+      if (z_.avail_in == 0) {  // end of file
+        if (!stream_ended_) return truncated();
+        done_ = true;
+        break;
+      }
+      if (stream_ended_) {  // another gzip member follows
+        inflateReset(&z_);
+        stream_ended_ = false;
+      }
+      int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        stream_ended_ = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return fail(fmt::format("corrupt gzip data at compressed byte {}: {}",
+                                offset(), z_.msg ? z_.msg : "inflate failed"));
+      }
+    }
+    return static_cast<int64_t>(n - z_.avail_out);
+  }
+  int64_t raw_bytes() const override { return in_->raw_bytes(); }
+
+ private:
+  bool refill() {
+    int64_t r = in_->read(buf_.data(), buf_.size());
+    if (r < 0) {
+      error_ = in_->error();
+      return false;
+    }
+    z_.next_in = reinterpret_cast<Bytef*>(buf_.data());
+    z_.avail_in = static_cast<uInt>(r);
+    return true;
+  }
+  int64_t offset() const {
+    return in_->raw_bytes() - static_cast<int64_t>(z_.avail_in);
+  }
+  int64_t truncated() {
+    done_ = true;
+    error_ = fmt::format(
+        "truncated gzip stream: compressed data ends at byte {} in the "
+        "middle of a member; records before the cut were kept",
+        offset());
+    return -1;
+  }
+  int64_t fail(std::string why) {
+    done_ = true;
+    error_ = std::move(why);
+    return -1;
+  }
+
+  std::unique_ptr<byte_source> in_;
+  std::vector<char> buf_;
+  z_stream z_{};
+  bool ok_ = false;
+  bool done_ = false;
+  bool stream_ended_ = false;
+};
+
+/// zstd (multi-frame) decoder over another source.
+class zstd_source final : public byte_source {
+ public:
+  explicit zstd_source(std::unique_ptr<byte_source> in)
+      : in_(std::move(in)), buf_(ZSTD_DStreamInSize()), z_(ZSTD_createDStream()) {}
+  ~zstd_source() override { ZSTD_freeDStream(z_); }
+  zstd_source(const zstd_source&) = delete;
+  zstd_source& operator=(const zstd_source&) = delete;
+
+  int64_t read(char* out, size_t n) override {
+    ZSTD_outBuffer ob{out, n, 0};
+    while (ob.pos < ob.size && !done_) {
+      if (ib_.pos == ib_.size) {
+        int64_t r = in_->read(buf_.data(), buf_.size());
+        if (r < 0) {
+          error_ = in_->error();
+          return -1;
+        }
+        ib_ = {buf_.data(), static_cast<size_t>(r), 0};
+        if (r == 0) {
+          done_ = true;
+          if (frame_open_) {
+            error_ = fmt::format(
+                "truncated zstd stream: compressed data ends at byte {} in "
+                "the middle of a frame; records before the cut were kept",
+                in_->raw_bytes());
+            return ob.pos > 0 ? static_cast<int64_t>(ob.pos) : -1;
+          }
+          break;
+        }
+      }
+      size_t rc = ZSTD_decompressStream(z_, &ob, &ib_);
+      if (ZSTD_isError(rc)) {
+        done_ = true;
+        error_ = fmt::format("corrupt zstd data at compressed byte {}: {}",
+                             in_->raw_bytes() - static_cast<int64_t>(ib_.size - ib_.pos),
+                             ZSTD_getErrorName(rc));
+        return -1;
+      }
+      frame_open_ = rc != 0;
+    }
+    return static_cast<int64_t>(ob.pos);
+  }
+  int64_t raw_bytes() const override { return in_->raw_bytes(); }
+
+ private:
+  std::unique_ptr<byte_source> in_;
+  std::vector<char> buf_;
+  ZSTD_DStream* z_;
+  ZSTD_inBuffer ib_{nullptr, 0, 0};
+  bool done_ = false;
+  bool frame_open_ = false;
+};
+
+/// Reads up to n bytes from a source, looping over short reads.
+std::vector<char> read_prefix(byte_source& s, size_t n, bool& failed) {
+  std::vector<char> out(n);
+  size_t got = 0;
+  while (got < n) {
+    int64_t r = s.read(out.data() + got, n - got);
+    if (r < 0) {
+      failed = true;
+      break;
+    }
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  out.resize(got);
+  return out;
+}
+
+/// A source that replays a prefix, then continues with the rest.
+class prefixed_source final : public byte_source {
+ public:
+  prefixed_source(std::vector<char> prefix, std::unique_ptr<byte_source> rest)
+      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+  int64_t read(char* buf, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      size_t k = std::min(n, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, k);
+      pos_ += k;
+      return static_cast<int64_t>(k);
+    }
+    int64_t r = rest_->read(buf, n);
+    if (r < 0) error_ = rest_->error();
+    return r;
+  }
+  int64_t raw_bytes() const override { return rest_->raw_bytes(); }
+
+ private:
+  std::vector<char> prefix_;
+  size_t pos_ = 0;
+  std::unique_ptr<byte_source> rest_;
+};
+
+}  // namespace
+
+opened_input wrap_decompressor(std::unique_ptr<byte_source> raw) {
+  opened_input out;
+  bool failed = false;
+  std::vector<char> magic = read_prefix(*raw, 4, failed);
+  if (failed) {
+    out.error = raw->error();
+    return out;
+  }
+  auto byte = [&](size_t i) {
+    return i < magic.size() ? static_cast<unsigned char>(magic[i]) : 0u;
+  };
+  if (byte(0) == 0x1f && byte(1) == 0x8b) out.kind = compression::gzip;
+  if (byte(0) == 0x28 && byte(1) == 0xb5 && byte(2) == 0x2f && byte(3) == 0xfd) {
+    out.kind = compression::zstd;
+  }
+  auto replay = std::make_unique<prefixed_source>(std::move(magic), std::move(raw));
+  switch (out.kind) {
+    case compression::gzip:
+      out.source = std::make_unique<gzip_source>(std::move(replay));
+      break;
+    case compression::zstd:
+      out.source = std::make_unique<zstd_source>(std::move(replay));
+      break;
+    case compression::none: out.source = std::move(replay); break;
+  }
+  return out;
+}
+
+opened_input open_input(const std::string& path) {
+  if (path == "-") {
+    return wrap_decompressor(std::make_unique<fd_source>(0, false));
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    opened_input out;
+    out.error = std::strerror(errno);
+    return out;
+  }
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return wrap_decompressor(std::make_unique<fd_source>(fd, true));
+}
+
+std::unique_ptr<byte_source> memory_source(std::string_view bytes) {
+  return std::make_unique<memory_byte_source>(bytes);
+}
+
+}  // namespace analyzer::ingest

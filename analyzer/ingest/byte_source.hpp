@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// ingest: bytes → records → normalized events. Opens files and stdin,
+/// decompresses gzip and zstd in-process, splits JSON Lines and HAR into
+/// records, and turns each record into an event::event. It never prints,
+/// never classifies, and never exits: problems become per-input errors or
+/// malformed records.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace analyzer::ingest {
+
+enum class compression { none, gzip, zstd };
+std::string_view name_of(compression c);
+
+/// A stream of (decompressed) bytes. read() returns the number of bytes
+/// written to `buf` (0 at the end of the stream) or -1 on error, in which
+/// case error() says why, naming the byte offset for truncated streams.
+class byte_source {
+ public:
+  virtual ~byte_source() = default;
+  virtual int64_t read(char* buf, size_t n) = 0;
+  const std::string& error() const { return error_; }
+  /// Bytes consumed from the underlying file so far (compressed size).
+  virtual int64_t raw_bytes() const = 0;
+
+ protected:
+  std::string error_;
+};
+
+struct opened_input {
+  std::unique_ptr<byte_source> source;  // null when the open failed
+  compression kind = compression::none;
+  std::string error;  // why the open failed
+};
+
+/// Opens `path` ("-" for standard input), sniffs gzip / zstd magic bytes
+/// and wraps the stream in the matching decompressor.
+opened_input open_input(const std::string& path);
+
+/// Wraps an in-memory buffer (tests, rule samples). The buffer must
+/// outlive the source.
+std::unique_ptr<byte_source> memory_source(std::string_view bytes);
+
+/// Sniffs compression from the first bytes of `raw` and wraps it.
+opened_input wrap_decompressor(std::unique_ptr<byte_source> raw);
+
+}  // namespace analyzer::ingest

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+// What the record pass leaves for later: bodies logged as text, and the
+// evidence computed for failures only (message, auth and JWT claims, body
+// validity, the rules' extra fields).
+#include <charconv>
+#include <fmt/format.h>
+
+#include "analyzer/core/text.hpp"
+#include "analyzer/ingest/base64.hpp"
+#include "analyzer/ingest/normalizer_impl.hpp"
+
+namespace analyzer::ingest {
+
+namespace dom = simdjson::dom;
+
+const char* find_value_end(const char* begin, const char* limit) {
+  int depth = 0;
+  for (const char* p = begin; p < limit; ++p) {
+    char c = *p;
+    if (c == '"') {
+      for (++p; p < limit && *p != '"'; ++p) {
+        if (*p == '\\') ++p;
+      }
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return p + 1;
+    }
+  }
+  return limit;
+}
+
+void plain_text(std::string_view in, std::string& out, size_t max) {
+  out.clear();
+  bool in_tag = false;
+  bool space = false;
+  for (char c : in) {
+    if (out.size() >= max) break;
+    if (c == '<') {
+      in_tag = true;
+      continue;
+    }
+    if (in_tag) {
+      if (c == '>') {
+        in_tag = false;
+        space = true;
+      }
+      continue;
+    }
+    if (core::is_space(c)) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+}
+
+namespace {
+bool looks_like_json(std::string_view s) {
+  s = core::trim(s);
+  return !s.empty() && (s.front() == '{' || s.front() == '[');
+}
+
+// Copies text into `buf` with simdjson's padding after it.
+std::string_view padded_copy(std::string_view text, std::string& buf) {
+  buf.assign(text);
+  buf.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  return {buf.data(), text.size()};
+}
+}  // namespace
+
+std::string_view normalizer::impl::body_text(const body_ref& body,
+                                             std::string& decoded) {
+  if (body.type != body_ref::kind::text) return {};
+  if (!body.base64) return body.text;
+  if (!base64_decode(body.text, decoded)) return body.text;
+  return decoded;
+}
+
+void normalizer::impl::analyze_text_bodies(event::event& ev) {
+  // A request body logged as text holding JSON: find the model in it.
+  if (req_body.type == body_ref::kind::text && ev.model.empty() &&
+      looks_like_json(req_body.text)) {
+    std::string_view copy = padded_copy(req_body.text, req_text_buf);
+    od::document doc;
+    od::object obj;
+    if (!body_parser.iterate(copy.data(), copy.size(), req_text_buf.capacity())
+             .get(doc) &&
+        !doc.get_object().get(obj)) {
+      (void)scan_request_body(obj, ev);
+    }
+  }
+  if (resp_body.type != body_ref::kind::text) return;
+  std::string_view text = body_text(resp_body, decoded_resp);
+  if (looks_like_json(text)) {
+    std::string_view copy = padded_copy(text, resp_text_buf);
+    od::document doc;
+    od::object obj;
+    envelope saved = env;
+    if (!body_parser.iterate(copy.data(), copy.size(), resp_text_buf.capacity())
+             .get(doc) &&
+        !doc.get_object().get(obj) && !scan_envelope(obj)) {
+      env.parsed = true;
+      return;
+    }
+    env = saved;  // not JSON after all: keep it as text
+  }
+  plain_text(text, message_buf, 300);
+}
+
+void normalizer::impl::compute_message(event::event& ev) {
+  bool envelope_failed =
+      (env.code && *env.code != 0) || (ev.status >= 400);
+  std::string_view pick;
+  if (envelope_failed && !env.message.empty() && env.message != "SUCCEED") {
+    pick = env.message;
+  }
+  for (std::string_view c : {env.error_message, env.detail, env.msg}) {
+    if (pick.empty()) pick = c;
+  }
+  if (pick.empty() && ev.failure == event::failure_kind::task) {
+    pick = env.task_message;
+  }
+  if (pick.empty() && !env.parsed) pick = message_buf;
+  if (pick.empty() && !env.message.empty() && env.message != "SUCCEED") {
+    pick = env.message;
+  }
+  if (pick.empty()) pick = ev.error;
+  ev.message = pick;
+}
+
+namespace {
+std::optional<int64_t> claim(dom::object& claims, std::string_view name) {
+  dom::element el;
+  if (claims[name].get(el)) return std::nullopt;
+  double d = 0;
+  if (!el.get_double().get(d)) return static_cast<int64_t>(d);
+  std::string_view s;
+  if (!el.get_string().get(s)) return core::parse_int(s);
+  return std::nullopt;
+}
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+}  // namespace
+
+void normalizer::impl::compute_auth(event::event& ev) {
+  event::auth_evidence& a = ev.auth;
+  if (!has_authorization) return;
+  a.present = true;
+  std::string_view value = core::trim(authorization);
+  size_t gap = value.find_first_of(" \t");
+  std::string_view token = value;
+  if (gap == std::string_view::npos) {
+    a.scheme = "none";
+  } else {
+    std::string_view word = value.substr(0, gap);
+    token = core::trim(value.substr(gap));
+    scheme_buf = core::to_lower(word);
+    a.scheme = scheme_buf;
+    bool one_space = value[gap] == ' ' && gap + 1 < value.size() &&
+                     !core::is_space(value[gap + 1]);
+    a.well_formed = core::iequals(word, "bearer") && one_space &&
+                    token.find_first_of(" \t") == std::string_view::npos;
+  }
+  if (token.empty()) {
+    a.token = event::token_kind::none;
+    return;
+  }
+  a.token = event::token_kind::opaque;
+  size_t d1 = token.find('.');
+  size_t d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
+  if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
+    return;
+  }
+  std::string_view payload = token.substr(d1 + 1, d2 - d1 - 1);
+  if (!is_base64url(token.substr(0, d1)) || !is_base64url(payload) ||
+      !base64_decode(payload, jwt_buf)) {
+    return;
+  }
+  dom::element root;
+  dom::object claims;
+  if (small_dom.parse(jwt_buf).get(root) || root.get_object().get(claims)) {
+    return;
+  }
+  a.token = event::token_kind::jwt;
+  if (!ev.ts_ms) return;
+  int64_t now_s = floor_div(*ev.ts_ms, 1000);
+  if (auto exp = claim(claims, "exp")) a.exp_in_s = *exp - now_s;
+  if (auto nbf = claim(claims, "nbf")) a.nbf_in_s = *nbf - now_s;
+}
+
+std::optional<bool> normalizer::impl::body_json_valid() {
+  switch (req_body.type) {
+    case body_ref::kind::none: return std::nullopt;
+    case body_ref::kind::json: return true;
+    case body_ref::kind::form: return false;
+    case body_ref::kind::text: break;
+  }
+  std::string_view text = core::trim(req_body.text);
+  if (text.empty()) return std::nullopt;
+  dom::element el;
+  return !small_dom.parse(text.data(), text.size(), true).get(el);
+}
+
+namespace {
+// Looks up a dotted path (`data.task_status_msg`, `image_list.0.image`).
+bool lookup(dom::element el, std::string_view path, dom::element& out) {
+  while (!path.empty()) {
+    size_t dot = path.find('.');
+    std::string_view seg = path.substr(0, dot);
+    path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    dom::object obj;
+    dom::array arr;
+    if (!el.get_object().get(obj)) {
+      if (obj.at_key(seg).get(el)) return false;
+    } else if (!el.get_array().get(arr)) {
+      auto idx = core::parse_int(seg);
+      if (!idx || *idx < 0 || arr.at(static_cast<size_t>(*idx)).get(el)) {
+        return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  out = el;
+  return true;
+}
+
+// Form parameters (HAR postData.params): [{name, value}, ...].
+bool lookup_form(dom::element el, std::string_view name, dom::element& out) {
+  dom::array arr;
+  if (el.get_array().get(arr)) return false;
+  for (dom::element item : arr) {
+    std::string_view n;
+    if (!item["name"].get_string().get(n) && n == name) {
+      return !item["value"].get(out);
+    }
+  }
+  return false;
+}
+}  // namespace
+
+void normalizer::impl::compute_extras(event::event& ev) {
+  ev.extras.assign(plan.items.size(), event::field_value{});
+  bool parsed[2] = {false, false};
+  bool ok[2] = {false, false};
+  dom::element roots[2];
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    const auto& item = plan.items[i];
+    if (item.area == event::field_area::request_header ||
+        item.area == event::field_area::response_header) {
+      if (header_values[i].data() != nullptr) {
+        ev.extras[i] = event::field_value::of(header_values[i]);
+      }
+      continue;
+    }
+    int side = item.area == event::field_area::request_body ? 0 : 1;
+    body_ref& body = side == 0 ? req_body : resp_body;
+    dom::parser& parser = side == 0 ? req_dom : resp_dom;
+    if (!parsed[side]) {
+      parsed[side] = true;
+      std::string_view text;
+      if (body.type == body_ref::kind::json || body.type == body_ref::kind::form) {
+        const char* end = find_value_end(body.begin, body.limit);
+        text = {body.begin, static_cast<size_t>(end - body.begin)};
+      } else if (body.type == body_ref::kind::text) {
+        text = body_text(body, side == 0 ? decoded_req : decoded_resp);
+      }
+      ok[side] = !text.empty() &&
+                 !parser.parse(text.data(), text.size(), true).get(roots[side]);
+    }
+    if (!ok[side]) continue;
+    dom::element found;
+    bool hit = body.type == body_ref::kind::form
+                   ? lookup_form(roots[side], item.path, found)
+                   : lookup(roots[side], item.path, found);
+    if (!hit) continue;
+    std::string_view s;
+    double d = 0;
+    bool b = false;
+    if (!found.get_string().get(s)) {
+      ev.extras[i] = event::field_value::of(s);
+    } else if (!found.get_double().get(d)) {
+      ev.extras[i] = event::field_value::of(d);
+    } else if (!found.get_bool().get(b)) {
+      ev.extras[i] = event::field_value::of(b);
+    } else if (!found.is_null()) {
+      value_pool.push_back(simdjson::minify(found));
+      ev.extras[i] = event::field_value::of(std::string_view(value_pool.back()));
+    }
+  }
+}
+
+namespace {
+void flatten(dom::element el, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out) {
+  dom::object obj;
+  dom::array arr;
+  if (!el.get_object().get(obj)) {
+    for (auto [k, v] : obj) flatten(v, prefix + "." + std::string(k), out);
+  } else if (!el.get_array().get(arr)) {
+    size_t i = 0;
+    for (dom::element v : arr) flatten(v, fmt::format("{}.{}", prefix, i++), out);
+  } else {
+    std::string_view s;
+    std::string text = !el.get_string().get(s) ? std::string(s) : simdjson::minify(el);
+    out.emplace_back(prefix, core::shorten(text, 200));
+  }
+}
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> normalizer::flatten_last() {
+  impl& m = *impl_;
+  std::vector<std::pair<std::string, std::string>> out;
+  const body_ref* bodies[2] = {&m.req_body, &m.resp_body};
+  const char* names[2] = {"request.body", "response.body"};
+  for (int side = 0; side < 2; ++side) {
+    const body_ref& body = *bodies[side];
+    std::string_view text;
+    if (body.type == body_ref::kind::json || body.type == body_ref::kind::form) {
+      text = {body.begin, static_cast<size_t>(find_value_end(body.begin, body.limit) - body.begin)};
+    } else if (body.type == body_ref::kind::text) {
+      text = m.body_text(body, side == 0 ? m.decoded_req : m.decoded_resp);
+    }
+    if (text.empty()) continue;
+    dom::parser p;
+    dom::element root;
+    if (p.parse(text.data(), text.size(), true).get(root)) {
+      out.emplace_back(names[side], core::shorten(text, 200) + "  (not JSON)");
+      continue;
+    }
+    flatten(root, names[side], out);
+  }
+  return out;
+}
+
+}  // namespace analyzer::ingest

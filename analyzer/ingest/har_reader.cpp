@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/ingest/har_reader.hpp"
+
+#include <cctype>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "analyzer/ingest/normalizer.hpp"
+
+namespace analyzer::ingest {
+
+namespace {
+
+constexpr size_t window_bytes = size_t{1} << 18;
+
+/// Thrown inside the scanner only, caught in read_har: a structural stop.
+struct har_stop {
+  std::string message;
+};
+
+class har_scanner {
+ public:
+  har_scanner(uint32_t source, byte_source& src, input_report& report,
+              buffer initial, size_t fill, bool eof,
+              const reader_options& options, buffer_pool& pool,
+              const chunk_emitter& emit)
+      : source_(source), src_(src), report_(report), window_(std::move(initial)),
+        len_(fill), eof_(eof), opt_(options), pool_(pool), emit_(emit) {}
+
+  void run();
+
+ private:
+  // ---- input window
+  int peek() {
+    if (pos_ == len_ && !refill()) return -1;
+    return static_cast<unsigned char>(window_.data[pos_]);
+  }
+  int get() {
+    int c = peek();
+    if (c >= 0) {
+      ++pos_;
+      if (capturing_) append(static_cast<char>(c));
+    }
+    return c;
+  }
+  bool refill() {
+    if (eof_) return false;
+    base_ += static_cast<int64_t>(len_);
+    pos_ = 0;
+    len_ = 0;
+    size_t cap = std::min(window_.capacity, window_bytes);
+    while (len_ == 0 && !eof_) {
+      int64_t r = src_.read(window_.data.get(), cap);
+      if (r < 0) {
+        report_.errors.push_back(src_.error());
+        eof_ = true;
+      } else if (r == 0) {
+        eof_ = true;
+      } else {
+        len_ = static_cast<size_t>(r);
+        report_.bytes += r;
+      }
+    }
+    return len_ > 0;
+  }
+  int64_t offset() const { return base_ + static_cast<int64_t>(pos_); }
+
+  // ---- output chunk
+  void append(char c) {
+    if (oversized_) return;
+    reserve(1);
+    if (!oversized_) out_.data[out_size_++] = c;
+  }
+  void append(const char* p, size_t n) {
+    if (oversized_) return;
+    reserve(n);
+    if (!oversized_) {
+      std::memcpy(out_.data.get() + out_size_, p, n);
+      out_size_ += n;
+    }
+  }
+  void reserve(size_t n) {
+    size_t pad = required_padding();
+    if (out_size_ - entry_start_ + n > opt_.max_record_bytes) {
+      oversized_ = true;
+      return;
+    }
+    if (out_.data && out_size_ + n + pad <= out_.capacity) return;
+    size_t want = std::max({opt_.chunk_bytes, (out_size_ + n) * 2}) + pad;
+    buffer bigger = pool_.acquire(want);
+    if (out_size_ > 0) std::memcpy(bigger.data.get(), out_.data.get(), out_size_);
+    pool_.release(std::move(out_));
+    out_ = std::move(bigger);
+  }
+  void flush() {
+    if (records_.empty()) return;
+    chunk c;
+    c.source = source_;
+    c.buf = std::move(out_);
+    c.size = out_size_;
+    c.explicit_records = true;
+    c.records = std::move(records_);
+    records_.clear();
+    out_ = buffer{};
+    out_size_ = 0;
+    emit_(std::move(c));
+  }
+
+  // ---- JSON scanning
+  [[noreturn]] void fail(const std::string& what) {
+    throw har_stop{fmt::format("{} at byte {}", what, offset())};
+  }
+  void skip_ws() {
+    for (int c = peek(); c == ' ' || c == '\n' || c == '\r' || c == '\t'; c = peek()) {
+      get();
+    }
+  }
+  void expect(char want, const char* what) {
+    skip_ws();
+    int c = get();
+    if (c != want) {
+      if (c < 0) throw_truncated();
+      --pos_;
+      fail(fmt::format("invalid JSON: expected {}", what));
+    }
+  }
+  [[noreturn]] void throw_truncated() {
+    truncated_ = true;
+    throw har_stop{fmt::format("input ends at byte {}", offset())};
+  }
+  // Reads a string (opening quote next); keeps up to 64 bytes in `out`.
+  void read_string(std::string* out) {
+    if (get() != '"') fail("invalid JSON: expected a string");
+    for (;;) {
+      if (pos_ == len_ && !refill()) throw_truncated();
+      const char* start = window_.data.get() + pos_;
+      const char* end = window_.data.get() + len_;
+      const char* p = start;
+      while (p < end && *p != '"' && *p != '\\') ++p;
+      size_t run = static_cast<size_t>(p - start);
+      if (capturing_) append(start, run);
+      if (out != nullptr && out->size() < 64) out->append(start, std::min(run, 64 - out->size()));
+      pos_ += run;
+      if (p == end) continue;
+      int c = get();
+      if (c == '"') return;
+      if (get() < 0) throw_truncated();  // escaped byte
+    }
+  }
+  void skip_literal() {
+    int c = peek();
+    size_t n = 0;
+    while (c >= 0 && (std::isalnum(c) || c == '-' || c == '+' || c == '.')) {
+      get();
+      ++n;
+      c = peek();
+    }
+    if (n == 0) {
+      if (c < 0) throw_truncated();
+      fail(fmt::format("invalid JSON: unexpected '{}'", static_cast<char>(c)));
+    }
+  }
+  // Skips (or, when capturing, copies) one value of any type.
+  void skip_value() {
+    skip_ws();
+    int c = peek();
+    if (c == '"') return read_string(nullptr);
+    if (c != '{' && c != '[') return skip_literal();
+    get();
+    char close = c == '{' ? '}' : ']';
+    skip_ws();
+    if (peek() == close) {
+      get();
+      return;
+    }
+    for (;;) {
+      if (close == '}') {
+        skip_ws();
+        read_string(nullptr);
+        expect(':', "':'");
+      }
+      skip_value();
+      skip_ws();
+      int d = get();
+      if (d == close) return;
+      if (d < 0) throw_truncated();
+      if (d != ',') {
+        --pos_;
+        fail(fmt::format("invalid JSON: expected ',' or '{}'", close));
+      }
+    }
+  }
+  // Iterates an object's members, calling on_member(key) positioned at the
+  // value; on_member must consume the value.
+  template <typename F>
+  void members(F&& on_member) {
+    expect('{', "'{'");
+    skip_ws();
+    if (peek() == '}') {
+      get();
+      return;
+    }
+    for (;;) {
+      skip_ws();
+      std::string key;
+      read_string(&key);
+      expect(':', "':'");
+      skip_ws();
+      on_member(key);
+      skip_ws();
+      int d = get();
+      if (d == '}') return;
+      if (d == ',') continue;
+      if (d < 0) throw_truncated();
+      --pos_;
+      fail("invalid JSON: expected ',' or '}'");
+    }
+  }
+  void read_entries();
+  void read_entry();
+
+  uint32_t source_;
+  byte_source& src_;
+  input_report& report_;
+  buffer window_;
+  size_t pos_ = 0;
+  size_t len_;
+  int64_t base_ = 0;
+  bool eof_;
+  const reader_options& opt_;
+  buffer_pool& pool_;
+  const chunk_emitter& emit_;
+
+  buffer out_;
+  size_t out_size_ = 0;
+  size_t entry_start_ = 0;
+  std::vector<record_span> records_;
+  bool capturing_ = false;
+  bool oversized_ = false;
+  bool truncated_ = false;
+  bool saw_log_ = false;
+  bool saw_entries_ = false;
+  bool in_entries_ = false;
+  int64_t entry_index_ = 0;
+};
+
+void har_scanner::read_entry() {
+  entry_start_ = out_size_;
+  oversized_ = false;
+  capturing_ = true;
+  try {
+    skip_value();
+  } catch (...) {
+    capturing_ = false;
+    records_.push_back({entry_start_, 0, entry_index_, false,
+                        "entry cut off: the file ends inside it"});
+    throw;
+  }
+  capturing_ = false;
+  record_span span{entry_start_, out_size_ - entry_start_, entry_index_, false, {}};
+  if (oversized_) {
+    span.length = 0;
+    span.error = fmt::format(
+        "entry larger than the record limit ({} bytes; see --max-record-bytes)",
+        opt_.max_record_bytes);
+    out_size_ = entry_start_;
+  }
+  records_.push_back(std::move(span));
+  ++entry_index_;
+  if (out_size_ >= opt_.chunk_bytes || records_.size() >= 4096) flush();
+}
+
+void har_scanner::read_entries() {
+  saw_entries_ = true;
+  skip_ws();
+  if (peek() != '[') fail("not a HAR file: log.entries is not an array");
+  get();
+  in_entries_ = true;
+  skip_ws();
+  if (peek() == ']') {
+    get();
+    in_entries_ = false;
+    return;
+  }
+  for (;;) {
+    skip_ws();
+    read_entry();
+    skip_ws();
+    int d = get();
+    if (d == ']') break;
+    if (d < 0) throw_truncated();
+    if (d != ',') {
+      --pos_;
+      fail("invalid JSON in log.entries: expected ',' or ']'");
+    }
+  }
+  in_entries_ = false;
+}
+
+void har_scanner::run() {
+  try {
+    skip_ws();
+    if (peek() != '{') fail("not a HAR file: the document is not a JSON object");
+    members([&](const std::string& key) {
+      if (key != "log") return skip_value();
+      saw_log_ = true;
+      if (peek() != '{') fail("not a HAR file: \"log\" is not an object");
+      members([&](const std::string& k) {
+        if (k == "entries") return read_entries();
+        skip_value();
+      });
+    });
+    skip_ws();
+    if (peek() >= 0) fail("invalid JSON: content after the document");
+    if (!saw_log_) {
+      report_.errors.push_back(
+          "JSON but not a HAR file: the top-level object has no \"log\"");
+    } else if (!saw_entries_) {
+      report_.errors.push_back("not a HAR file: \"log\" has no \"entries\"");
+    }
+  } catch (const har_stop& stop) {
+    if (truncated_) {
+      report_.errors.push_back(fmt::format(
+          "truncated HAR: {}{}; the {} complete entries before it were "
+          "analyzed",
+          stop.message,
+          in_entries_ ? fmt::format(" inside log.entries[{}]", entry_index_)
+                      : std::string(),
+          entry_index_));
+    } else {
+      report_.errors.push_back(stop.message);
+    }
+  }
+  flush();
+  pool_.release(std::move(out_));
+  pool_.release(std::move(window_));
+}
+
+}  // namespace
+
+void read_har(uint32_t source, byte_source& src, input_report& report,
+              buffer initial, size_t fill, bool eof,
+              const reader_options& options, buffer_pool& pool,
+              const chunk_emitter& emit) {
+  har_scanner scanner(source, src, report, std::move(initial), fill, eof,
+                      options, pool, emit);
+  scanner.run();
+}
+
+}  // namespace analyzer::ingest

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: MIT
+// The record pass: one ondemand walk over the record's keys in document
+// order (any key order, any of the contract's shapes), reading only what
+// every record needs. Failure-only work (auth evidence, rule extras) runs
+// afterwards, in evidence.cpp.
+#include <cstring>
+
+#include "analyzer/core/text.hpp"
+#include "analyzer/event/endpoint.hpp"
+#include "analyzer/event/timestamp.hpp"
+#include "analyzer/ingest/normalizer_impl.hpp"
+
+namespace analyzer::ingest {
+
+using event::field_area;
+
+size_t required_padding() { return simdjson::SIMDJSON_PADDING; }
+
+normalizer::impl::impl(const event::field_plan& p) : plan(p) {}
+
+void normalizer::impl::reset() {
+  authorization = {};
+  has_authorization = false;
+  header_values.assign(plan.items.size(), std::string_view{});
+  req_body = {};
+  resp_body = {};
+  env = {};
+  ts_text = {};
+  ts_number.reset();
+  time_number.reset();
+  har_entry = saw_request = saw_response = saw_error = false;
+  req_text_model = {};
+  value_pool.clear();
+}
+
+std::string_view scalar_text(od::value v) {
+  od::json_type t;
+  if (v.type().get(t)) return {};
+  std::string_view s;
+  if (t == od::json_type::string) {
+    if (v.get_string().get(s)) return {};
+    return s;
+  }
+  if (t == od::json_type::number || t == od::json_type::boolean) {
+    return core::trim(v.raw_json_token());
+  }
+  return {};
+}
+
+std::optional<int64_t> scalar_int(od::value v) {
+  od::json_type t;
+  if (v.type().get(t)) return std::nullopt;
+  if (t == od::json_type::number) {
+    int64_t i = 0;
+    if (!v.get_int64().get(i)) return i;
+    double d = 0;
+    if (!v.get_double().get(d)) return static_cast<int64_t>(d);
+    return std::nullopt;
+  }
+  if (t == od::json_type::string) {
+    std::string_view s;
+    if (v.get_string().get(s)) return std::nullopt;
+    return core::parse_int(core::trim(s));
+  }
+  return std::nullopt;
+}
+
+namespace {
+error_code read_time(od::value v, std::string_view& text,
+                     std::optional<double>& number) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::string) return v.get_string().get(text);
+  if (t == od::json_type::number) {
+    double d = 0;
+    if (auto e = v.get_double().get(d)) return e;
+    number = d;
+  }
+  return simdjson::SUCCESS;
+}
+
+// A transport error: a string, or an object with `message`.
+error_code read_error(od::value v, std::string_view& out) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::string) return v.get_string().get(out);
+  if (t != od::json_type::object) return simdjson::SUCCESS;
+  od::object obj;
+  if (auto e = v.get_object().get(obj)) return e;
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    if (key == "message" || key == "msg" || key == "code") {
+      od::value inner;
+      if (auto e = f.value().get(inner)) return e;
+      std::string_view s = scalar_text(inner);
+      if (!s.empty() && (out.empty() || key == "message")) out = s;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+}  // namespace
+
+error_code normalizer::impl::parse_record(od::object top, event::event& ev) {
+  for (auto f : top) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    od::value v;
+    if (auto e = f.value().get(v)) return e;
+    error_code e = simdjson::SUCCESS;
+    if (key == "ts" || key == "timestamp" || key == "@timestamp" ||
+        key == "startedDateTime") {
+      har_entry = har_entry || key == "startedDateTime";
+      e = read_time(v, ts_text, ts_number);
+    } else if (key == "time") {
+      std::string_view text;
+      e = read_time(v, text, time_number);
+      if (!text.empty()) ts_text = text;
+    } else if (key == "request") {
+      saw_request = true;
+      e = parse_request(v, ev);
+    } else if (key == "response") {
+      saw_response = true;
+      e = parse_response(v, ev);
+    } else if (key == "error" || key == "_error" || key == "_failureText") {
+      saw_error = true;
+      e = read_error(v, ev.error);
+    } else if (key == "duration_ms" || key == "latency_ms" ||
+               key == "elapsed_ms" || key == "duration") {
+      double d = 0;
+      if (!v.get_double().get(d)) ev.duration_ms = d;
+    }
+    if (e) return e;
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code normalizer::impl::parse_request(od::value v, event::event& ev) {
+  od::object obj;
+  if (v.get_object().get(obj)) return simdjson::SUCCESS;  // not an object
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    od::value fv;
+    if (auto e = f.value().get(fv)) return e;
+    error_code e = simdjson::SUCCESS;
+    if (key == "method") {
+      method_buf = core::to_upper(scalar_text(fv));
+      ev.method = method_buf;
+    } else if (key == "url" || ((key == "path" || key == "uri") && ev.url.empty())) {
+      ev.url = scalar_text(fv);
+    } else if (key == "headers") {
+      e = parse_headers(fv, field_area::request_header);
+    } else if (key == "body" || key == "json") {
+      e = parse_body(fv, req_body, false, ev);
+    } else if (key == "postData") {
+      e = parse_post_data(fv);
+    }
+    if (e) return e;
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
+  od::object obj;
+  if (v.get_object().get(obj)) return simdjson::SUCCESS;
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    od::value fv;
+    if (auto e = f.value().get(fv)) return e;
+    error_code e = simdjson::SUCCESS;
+    if (key == "status" || key == "status_code" || key == "statusCode") {
+      auto s = scalar_int(fv);
+      if (s && *s > 0 && *s < 1000) ev.status = static_cast<int>(*s);
+    } else if (key == "headers") {
+      e = parse_headers(fv, field_area::response_header);
+    } else if (key == "body") {
+      e = parse_body(fv, resp_body, true, ev);
+    } else if (key == "content") {
+      e = parse_har_content(fv);
+    } else if (key == "_error" || key == "_failureText" || key == "error") {
+      e = read_error(fv, ev.error);
+    }
+    if (e) return e;
+  }
+  return simdjson::SUCCESS;
+}
+
+void normalizer::impl::on_header(std::string_view name, std::string_view value,
+                                 field_area area) {
+  if (area == field_area::request_header &&
+      core::iequals(name, "authorization")) {
+    authorization = value;
+    has_authorization = true;
+    return;  // never offered to rules as text
+  }
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    if (plan.items[i].area == area && core::iequals(plan.items[i].path, name)) {
+      header_values[i] = value;
+    }
+  }
+}
+
+error_code normalizer::impl::parse_headers(od::value v, field_area area) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::object) {
+    od::object obj;
+    if (auto e = v.get_object().get(obj)) return e;
+    for (auto f : obj) {
+      std::string_view name;
+      if (auto e = f.unescaped_key().get(name)) return e;
+      od::value hv;
+      if (auto e = f.value().get(hv)) return e;
+      od::json_type ht;
+      if (auto e = hv.type().get(ht)) return e;
+      if (ht == od::json_type::array) {  // {"x-a": ["1", "2"]}: first value
+        for (auto item : hv.get_array()) {
+          od::value iv;
+          if (auto e = item.get(iv)) return e;
+          on_header(name, scalar_text(iv), area);
+          break;
+        }
+      } else {
+        on_header(name, scalar_text(hv), area);
+      }
+    }
+    return simdjson::SUCCESS;
+  }
+  if (t != od::json_type::array) return simdjson::SUCCESS;
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return e;
+  for (auto item : arr) {
+    od::object h;
+    if (item.get_object().get(h)) continue;
+    std::string_view name, value;
+    for (auto f : h) {
+      std::string_view key;
+      if (auto e = f.unescaped_key().get(key)) return e;
+      od::value fv;
+      if (auto e = f.value().get(fv)) return e;
+      if (key == "name") name = scalar_text(fv);
+      if (key == "value") value = scalar_text(fv);
+    }
+    on_header(name, value, area);
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code normalizer::impl::parse_body(od::value v, body_ref& body,
+                                        bool is_response, event::event& ev) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  body.limit = record.data() + record.size();
+  if (t == od::json_type::string) {
+    body.type = body_ref::kind::text;
+    return v.get_string().get(body.text);
+  }
+  if (t != od::json_type::object && t != od::json_type::array) {
+    return simdjson::SUCCESS;  // null, numbers: no body
+  }
+  std::string_view token = v.raw_json_token();
+  body.type = body_ref::kind::json;
+  body.begin = token.data();
+  if (t != od::json_type::object) return simdjson::SUCCESS;
+  od::object obj;
+  if (auto e = v.get_object().get(obj)) return e;
+  if (is_response) {
+    env.parsed = true;
+    return scan_envelope(obj);
+  }
+  return scan_request_body(obj, ev);
+}
+
+error_code normalizer::impl::parse_har_content(od::value v) {
+  od::object obj;
+  if (v.get_object().get(obj)) return simdjson::SUCCESS;
+  resp_body.limit = record.data() + record.size();
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    od::value fv;
+    if (auto e = f.value().get(fv)) return e;
+    if (key == "text") {
+      std::string_view s;
+      if (!fv.get_string().get(s)) {
+        resp_body.type = body_ref::kind::text;
+        resp_body.text = s;
+      }
+    } else if (key == "encoding") {
+      resp_body.base64 = scalar_text(fv) == "base64";
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code normalizer::impl::parse_post_data(od::value v) {
+  od::object obj;
+  if (v.get_object().get(obj)) return simdjson::SUCCESS;
+  req_body.limit = record.data() + record.size();
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    od::value fv;
+    if (auto e = f.value().get(fv)) return e;
+    if (key == "text") {
+      std::string_view s;
+      if (!fv.get_string().get(s) && !s.empty()) {
+        req_body.type = body_ref::kind::text;
+        req_body.text = s;
+      }
+    } else if (key == "params" && req_body.type == body_ref::kind::none) {
+      od::array arr;
+      std::string_view token = fv.raw_json_token();
+      if (!fv.get_array().get(arr)) {
+        size_t n = 0;
+        if (!arr.count_elements().get(n) && n > 0) {
+          req_body.type = body_ref::kind::form;
+          req_body.begin = token.data();
+        }
+      }
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code normalizer::impl::scan_request_body(od::object obj,
+                                               event::event& ev) {
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    if (key == "model_name" || (key == "model" && ev.model.empty())) {
+      od::value fv;
+      if (auto e = f.value().get(fv)) return e;
+      ev.model = scalar_text(fv);
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code normalizer::impl::scan_envelope(od::object obj) {
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    od::value v;
+    if (auto e = f.value().get(v)) return e;
+    error_code e = simdjson::SUCCESS;
+    if (key == "code") {
+      env.code = scalar_int(v);
+    } else if (key == "message") {
+      env.message = scalar_text(v);
+    } else if (key == "msg") {
+      env.msg = scalar_text(v);
+    } else if (key == "request_id" || key == "requestId") {
+      env.request_id = scalar_text(v);
+    } else if (key == "error") {
+      e = read_error(v, env.error_message);
+    } else if (key == "detail" || key == "error_description") {
+      env.detail = scalar_text(v);
+    } else if (key == "data") {
+      e = scan_data(v);
+    }
+    if (e) return e;
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code normalizer::impl::scan_data(od::value v) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::array) {  // 2026 task queries: a list of tasks
+    od::array arr;
+    if (auto e = v.get_array().get(arr)) return e;
+    for (auto item : arr) {
+      od::value first;
+      if (auto e = item.get(first)) return e;
+      return scan_data(first);
+    }
+    return simdjson::SUCCESS;
+  }
+  od::object obj;
+  if (t != od::json_type::object || v.get_object().get(obj)) {
+    return simdjson::SUCCESS;
+  }
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = f.unescaped_key().get(key)) return e;
+    od::value fv;
+    if (auto e = f.value().get(fv)) return e;
+    if (key == "task_id" || (key == "id" && env.task_id.empty())) {
+      env.task_id = scalar_text(fv);
+    } else if (key == "task_status" ||
+               (key == "status" && env.task_status.empty())) {
+      env.task_status = scalar_text(fv);
+    } else if (key == "task_status_msg" ||
+               (key == "message" && env.task_message.empty())) {
+      env.task_message = scalar_text(fv);
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+normalizer::normalizer(const event::field_plan& plan)
+    : impl_(std::make_unique<impl>(plan)) {}
+normalizer::~normalizer() = default;
+
+namespace {
+void set_malformed(event::event& ev, std::string_view why) {
+  ev.result = event::outcome::malformed;
+  ev.malformed_reason = why;
+}
+
+void clear_event(event::event& ev) {
+  uint32_t source = ev.source;
+  int64_t line = ev.line;
+  int64_t entry = ev.entry;
+  std::vector<event::field_value> extras = std::move(ev.extras);
+  ev = event::event{};
+  ev.source = source;
+  ev.line = line;
+  ev.entry = entry;
+  extras.clear();
+  ev.extras = std::move(extras);
+}
+}  // namespace
+
+void normalizer::normalize(std::string_view text, size_t capacity,
+                           event::event& ev) {
+  impl& m = *impl_;
+  clear_event(ev);
+  m.reset();
+  m.record = text;
+  od::document doc;
+  error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
+  od::object top;
+  if (!e) {
+    od::json_type t;
+    e = doc.type().get(t);
+    if (!e && t != od::json_type::object) {
+      return set_malformed(ev, t == od::json_type::array
+                                   ? "a JSON array, not an object"
+                                   : "a JSON scalar, not an object");
+    }
+  }
+  if (!e) e = doc.get_object().get(top);
+  if (!e) e = m.parse_record(top, ev);
+  if (!e) {
+    // Anything left after the object ({"a":1} xxx) makes the line malformed.
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+      e = simdjson::TRAILING_CONTENT;
+    }
+  }
+  if (e == simdjson::UTF8_ERROR && m.utf8_buf.data() != text.data()) {
+    // Repair invalid UTF-8 (U+FFFD) and read the record again.
+    m.utf8_buf = core::repair_utf8(text);
+    std::string_view repaired = m.utf8_buf;
+    m.utf8_buf.reserve(repaired.size() + required_padding());
+    return normalize(m.utf8_buf, m.utf8_buf.capacity(), ev);
+  }
+  if (e) return set_malformed(ev, simdjson::error_message(e));
+  if (!m.saw_request && !m.saw_response && !m.saw_error) {
+    return set_malformed(ev, "not a logged call: no request, response or error");
+  }
+  m.finish(ev);
+}
+
+void normalizer::normalize_copy(std::string_view text, event::event& ev) {
+  impl_->copy_buf.assign(text);
+  impl_->copy_buf.reserve(text.size() + required_padding());
+  std::string_view view(impl_->copy_buf.data(), text.size());
+  normalize(view, impl_->copy_buf.capacity(), ev);
+}
+
+void normalizer::impl::finish(event::event& ev) {
+  // Time: `time` is the call's duration in a HAR entry, a timestamp else.
+  if (har_entry && time_number) {
+    if (*time_number >= 0) ev.duration_ms = *time_number;
+  } else if (!ts_number && time_number) {
+    ts_number = time_number;
+  }
+  if (!ts_text.empty()) ev.ts_ms = event::parse_time_text(ts_text);
+  if (!ev.ts_ms && ts_number) ev.ts_ms = event::epoch_to_ms(*ts_number);
+
+  auto parts = event::split_url(ev.url);
+  ev.host = parts.host;
+  event::fold_ids(parts.path, endpoint_buf);
+  ev.endpoint = endpoint_buf;
+
+  analyze_text_bodies(ev);
+  ev.code = env.code;
+  ev.request_id = env.request_id;
+  ev.task_id = env.task_id;
+  task_status_buf = core::to_lower(core::trim(env.task_status));
+  ev.task_status = task_status_buf;
+
+  using event::failure_kind;
+  if (ev.status <= 0) {
+    ev.failure = failure_kind::transport;
+  } else if (ev.status >= 400) {
+    ev.failure = failure_kind::http;
+  } else if (ev.code && *ev.code != 0) {
+    ev.failure = failure_kind::code;
+  } else if (ev.task_status == "failed") {
+    ev.failure = failure_kind::task;
+  }
+  ev.result = ev.failure == failure_kind::none ? event::outcome::ok
+                                               : event::outcome::failure;
+  if (ev.result != event::outcome::failure) return;
+  compute_message(ev);
+  compute_auth(ev);
+  ev.request_body_json_valid = body_json_valid();
+  compute_extras(ev);
+}
+
+}  // namespace analyzer::ingest

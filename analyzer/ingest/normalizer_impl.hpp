@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// Internals of the normalizer, shared by its .cpp files only.
+
+#include <deque>
+#include <simdjson.h>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/event/event.hpp"
+#include "analyzer/ingest/normalizer.hpp"
+
+namespace analyzer::ingest {
+
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+
+/// Where a request or response body is in the record.
+struct body_ref {
+  enum class kind : uint8_t { none, json, text, form };
+  kind type = kind::none;
+  const char* begin = nullptr;  // json / form: first byte of the value
+  const char* limit = nullptr;  // end of the record text
+  std::string_view text;        // text: the string's content
+  bool base64 = false;
+};
+
+/// Fields of Kling's envelope and of the generic error shapes.
+struct envelope {
+  std::optional<int64_t> code;
+  std::string_view message;
+  std::string_view msg;
+  std::string_view error_message;
+  std::string_view detail;
+  std::string_view request_id;
+  std::string_view task_id;
+  std::string_view task_status;
+  std::string_view task_message;
+  bool parsed = false;
+};
+
+struct normalizer::impl {
+  explicit impl(const event::field_plan& p);
+
+  const event::field_plan& plan;
+  od::parser parser;       // the record
+  od::parser body_parser;  // bodies logged as strings holding JSON
+  simdjson::dom::parser req_dom;
+  simdjson::dom::parser resp_dom;
+  simdjson::dom::parser small_dom;  // JWT claims, validity checks
+
+  // Scratch the event's views may point into.
+  std::string method_buf, endpoint_buf, task_status_buf, message_buf;
+  std::string scheme_buf, copy_buf, resp_text_buf, req_text_buf, utf8_buf;
+  std::string decoded_resp, decoded_req, jwt_buf;
+  std::deque<std::string> value_pool;
+
+  // Per-record captures.
+  std::string_view authorization;
+  bool has_authorization = false;
+  std::vector<std::string_view> header_values;  // by plan slot
+  body_ref req_body, resp_body;
+  envelope env;
+  std::string_view ts_text;
+  std::optional<double> ts_number;
+  std::optional<double> time_number;  // `time`: a timestamp, or HAR duration
+  bool har_entry = false;
+  bool saw_request = false, saw_response = false, saw_error = false;
+  std::string_view req_text_model;
+  std::string_view record;  // the current record text
+
+  void reset();
+  error_code parse_record(od::object top, event::event& ev);
+  error_code parse_request(od::value v, event::event& ev);
+  error_code parse_response(od::value v, event::event& ev);
+  error_code parse_headers(od::value v, event::field_area area);
+  void on_header(std::string_view name, std::string_view value,
+                 event::field_area area);
+  error_code parse_body(od::value v, body_ref& body, bool is_response,
+                        event::event& ev);
+  error_code parse_har_content(od::value v);
+  error_code parse_post_data(od::value v);
+  error_code scan_envelope(od::object obj);
+  error_code scan_data(od::value v);
+  error_code scan_request_body(od::object obj, event::event& ev);
+  void analyze_text_bodies(event::event& ev);
+  void finish(event::event& ev);
+  void compute_message(event::event& ev);
+  void compute_auth(event::event& ev);
+  void compute_extras(event::event& ev);
+  std::optional<bool> body_json_valid();
+  std::string_view body_text(const body_ref& body, std::string& decoded);
+};
+
+/// Reads a string or a number's raw text; empty for other types.
+std::string_view scalar_text(od::value v);
+
+/// Reads an integer from a number or a numeric string.
+std::optional<int64_t> scalar_int(od::value v);
+
+/// The end of the JSON value starting at `begin` ('{' or '['), found by a
+/// string-aware bracket count; `limit` if it never closes.
+const char* find_value_end(const char* begin, const char* limit);
+
+/// Strips HTML tags and collapses whitespace into `out`, at most `max`
+/// bytes.
+void plain_text(std::string_view in, std::string& out, size_t max);
+
+}  // namespace analyzer::ingest

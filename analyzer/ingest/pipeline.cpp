@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/ingest/pipeline.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace analyzer::ingest {
+
+namespace {
+
+/// The shared state of one run: a bounded work queue and a reorder buffer.
+class exchange {
+ public:
+  explicit exchange(size_t max_in_flight) : max_in_flight_(max_in_flight) {}
+
+  // Reader side: blocks while too many chunks are in flight.
+  void push(chunk&& c) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return in_flight_ < max_in_flight_ || aborted_; });
+    if (aborted_) return;
+    c.seq = next_seq_++;
+    ++in_flight_;
+    work_.push_back(std::move(c));
+    has_work_.notify_one();
+  }
+  void close_input() {
+    std::lock_guard lock(mutex_);
+    input_closed_ = true;
+    has_work_.notify_all();
+    has_result_.notify_all();
+  }
+
+  // Worker side: nullopt when there is no more work.
+  std::optional<chunk> pop() {
+    std::unique_lock lock(mutex_);
+    has_work_.wait(lock, [&] { return !work_.empty() || input_closed_ || aborted_; });
+    if (work_.empty() || aborted_) return std::nullopt;
+    chunk c = std::move(work_.front());
+    work_.pop_front();
+    return c;
+  }
+  void done(uint64_t seq, std::string&& out) {
+    std::lock_guard lock(mutex_);
+    results_.emplace(seq, std::move(out));
+    has_result_.notify_all();
+  }
+  void abort(std::exception_ptr e) {
+    std::lock_guard lock(mutex_);
+    if (!error_) error_ = e;
+    aborted_ = true;
+    space_.notify_all();
+    has_work_.notify_all();
+    has_result_.notify_all();
+  }
+
+  // Consumer side: the next result in order, or nullopt at the end.
+  std::optional<std::string> next_in_order() {
+    std::unique_lock lock(mutex_);
+    has_result_.wait(lock, [&] {
+      return results_.count(consumed_) > 0 || aborted_ ||
+             (input_closed_ && consumed_ == next_seq_);
+    });
+    if (aborted_) return std::nullopt;
+    auto it = results_.find(consumed_);
+    if (it == results_.end()) return std::nullopt;
+    std::string out = std::move(it->second);
+    results_.erase(it);
+    ++consumed_;
+    --in_flight_;
+    space_.notify_one();
+    return out;
+  }
+  std::exception_ptr error() {
+    std::lock_guard lock(mutex_);
+    return error_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable space_, has_work_, has_result_;
+  std::deque<chunk> work_;
+  std::map<uint64_t, std::string> results_;
+  size_t max_in_flight_;
+  size_t in_flight_ = 0;
+  uint64_t next_seq_ = 0;
+  uint64_t consumed_ = 0;
+  bool input_closed_ = false;
+  bool aborted_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+std::vector<input_report> run_pipeline(
+    const std::vector<std::string>& inputs, const pipeline_options& options,
+    std::vector<std::unique_ptr<chunk_worker>>& workers,
+    const std::function<void(std::string&&)>& ordered) {
+  exchange ex(2 * workers.size() + 2);
+  buffer_pool pool;
+  std::vector<input_report> reports(inputs.size());
+
+  std::thread reader([&] {
+    try {
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        reports[i] = read_input(static_cast<uint32_t>(i), inputs[i],
+                                options.reader, pool,
+                                [&](chunk&& c) { ex.push(std::move(c)); });
+      }
+    } catch (...) {
+      ex.abort(std::current_exception());
+    }
+    ex.close_input();
+  });
+
+  std::vector<std::thread> threads;
+  for (auto& w : workers) {
+    threads.emplace_back([&ex, &pool, worker = w.get()] {
+      try {
+        while (auto c = ex.pop()) {
+          std::string out = worker->process(*c);
+          pool.release(std::move(c->buf));
+          ex.done(c->seq, std::move(out));
+        }
+      } catch (...) {
+        ex.abort(std::current_exception());
+      }
+    });
+  }
+
+  try {
+    while (auto out = ex.next_in_order()) {
+      if (!out->empty()) ordered(std::move(*out));
+    }
+  } catch (...) {
+    ex.abort(std::current_exception());
+  }
+  reader.join();
+  for (auto& t : threads) t.join();
+  if (auto e = ex.error()) std::rethrow_exception(e);
+  return reports;
+}
+
+}  // namespace analyzer::ingest

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/ingest/chunk.hpp"
+#include "analyzer/ingest/reader.hpp"
+
+namespace analyzer::ingest {
+
+/// Processes chunks on one worker thread. Implementations keep their own
+/// state (parsers, aggregates) and are merged by the caller afterwards.
+class chunk_worker {
+ public:
+  virtual ~chunk_worker() = default;
+  /// Handles every record of `c`. Returns text to be written in input
+  /// order (e.g. `--events` lines), possibly empty. Must not keep views
+  /// into the chunk's buffer after returning.
+  virtual std::string process(const chunk& c) = 0;
+};
+
+struct pipeline_options {
+  unsigned threads = 1;
+  reader_options reader;
+};
+
+/// One reader thread cuts the inputs (in order) into chunks; `threads`
+/// workers process them in any order; the calling thread receives each
+/// chunk's output in input order through `ordered`. At most
+/// 2 * threads + 2 chunks are in flight, so memory stays bounded whatever
+/// the input size. Returns one report per input, in order. The workers are
+/// returned through `workers` for the caller to merge.
+std::vector<input_report> run_pipeline(
+    const std::vector<std::string>& inputs, const pipeline_options& options,
+    std::vector<std::unique_ptr<chunk_worker>>& workers,
+    const std::function<void(std::string&&)>& ordered);
+
+}  // namespace analyzer::ingest

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/ingest/reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "analyzer/ingest/detect.hpp"
+#include "analyzer/ingest/har_reader.hpp"
+#include "analyzer/ingest/normalizer.hpp"
+
+namespace analyzer::ingest {
+
+std::string_view name_of(input_format f) {
+  switch (f) {
+    case input_format::auto_detect: return "auto";
+    case input_format::jsonl: return "jsonl";
+    case input_format::har: return "har";
+  }
+  return "auto";
+}
+
+buffer buffer_pool::acquire(size_t min_capacity) {
+  {
+    std::lock_guard lock(mutex_);
+    for (size_t i = 0; i < free_.size(); ++i) {
+      if (free_[i].capacity >= min_capacity) {
+        buffer b = std::move(free_[i]);
+        free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+        return b;
+      }
+    }
+  }
+  return buffer{std::unique_ptr<char[]>(new char[min_capacity]), min_capacity};
+}
+
+void buffer_pool::release(buffer b) {
+  if (!b.data) return;
+  std::lock_guard lock(mutex_);
+  if (free_.size() < 64) free_.push_back(std::move(b));
+}
+
+namespace {
+
+/// Reads until `n` bytes arrived or the stream ended or failed.
+struct filler {
+  byte_source& src;
+  input_report& report;
+  bool eof = false;
+
+  size_t fill(char* p, size_t n) {
+    size_t got = 0;
+    while (got < n && !eof) {
+      int64_t r = src.read(p + got, n - got);
+      if (r < 0) {
+        report.errors.push_back(src.error());
+        eof = true;
+      } else if (r == 0) {
+        eof = true;
+      } else {
+        got += static_cast<size_t>(r);
+        report.bytes += r;
+      }
+    }
+    return got;
+  }
+};
+
+chunk make_chunk(uint32_t source, buffer&& buf, size_t size, int64_t line) {
+  chunk c;
+  c.source = source;
+  c.buf = std::move(buf);
+  c.size = size;
+  c.first_line = line;
+  return c;
+}
+
+chunk malformed_chunk(uint32_t source, int64_t number, std::string why) {
+  chunk c;
+  c.source = source;
+  c.explicit_records = true;
+  c.records.push_back(record_span{0, 0, number, true, std::move(why)});
+  return c;
+}
+
+/// Discards the rest of an over-long line. Returns the bytes after its
+/// newline, moved to the front of `buf` (0 at end of stream).
+size_t skip_line(filler& in, buffer& buf, size_t usable) {
+  for (;;) {
+    size_t got = in.fill(buf.data.get(), usable);
+    if (got == 0) return 0;
+    auto* nl = static_cast<char*>(std::memchr(buf.data.get(), '\n', got));
+    if (nl != nullptr) {
+      size_t rest = got - static_cast<size_t>(nl + 1 - buf.data.get());
+      std::memmove(buf.data.get(), nl + 1, rest);
+      return rest;
+    }
+    if (in.eof) return 0;
+  }
+}
+
+void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
+                const reader_options& opt, buffer_pool& pool,
+                const chunk_emitter& emit) {
+  const size_t pad = required_padding();
+  size_t usable = buf.capacity - pad;
+  int64_t line = 1;
+  for (;;) {
+    fill += in.fill(buf.data.get() + fill, usable - fill);
+    if (in.eof) {
+      if (fill > 0) emit(make_chunk(source, std::move(buf), fill, line));
+      else pool.release(std::move(buf));
+      return;
+    }
+    char* base = buf.data.get();
+    auto* last = static_cast<char*>(memrchr(base, '\n', fill));
+    if (last != nullptr) {
+      size_t cut = static_cast<size_t>(last - base) + 1;
+      buffer next = pool.acquire(std::max(opt.chunk_bytes, fill - cut) + pad);
+      std::memcpy(next.data.get(), base + cut, fill - cut);
+      int64_t lines = std::count(base, base + cut, '\n');
+      emit(make_chunk(source, std::move(buf), cut, line));
+      line += lines;
+      fill -= cut;
+      buf = std::move(next);
+      usable = buf.capacity - pad;
+    } else if (usable >= opt.max_record_bytes) {
+      emit(malformed_chunk(source, line, fmt::format(
+          "line longer than the record limit ({} bytes; see --max-record-bytes)",
+          opt.max_record_bytes)));
+      ++line;
+      fill = skip_line(in, buf, usable);
+    } else {
+      size_t bigger = std::min(usable * 2, opt.max_record_bytes);
+      buffer grown = pool.acquire(bigger + pad);
+      std::memcpy(grown.data.get(), base, fill);
+      pool.release(std::move(buf));
+      buf = std::move(grown);
+      usable = bigger;
+    }
+  }
+}
+
+}  // namespace
+
+input_report read_stream(uint32_t source, const std::string& path,
+                         opened_input in, const reader_options& options,
+                         buffer_pool& pool, const chunk_emitter& emit) {
+  input_report report;
+  report.path = path;
+  report.kind = in.kind;
+  if (!in.source) {
+    report.unreadable = true;
+    report.errors.push_back(in.error);
+    return report;
+  }
+  filler f{*in.source, report};
+  const size_t pad = required_padding();
+  buffer buf = pool.acquire(options.chunk_bytes + pad);
+  size_t fill = f.fill(buf.data.get(), std::min<size_t>(options.chunk_bytes, 1 << 16));
+  if (fill >= 3 && std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
+    std::memmove(buf.data.get(), buf.data.get() + 3, fill - 3);
+    fill -= 3;
+  }
+  report.format = options.format != input_format::auto_detect
+                      ? options.format
+                      : sniff_format({buf.data.get(), fill}, path);
+  if (report.format == input_format::har) {
+    read_har(source, *in.source, report, std::move(buf), fill, f.eof, options,
+             pool, emit);
+  } else {
+    read_jsonl(source, f, std::move(buf), fill, options, pool, emit);
+  }
+  report.raw_bytes = in.source->raw_bytes();
+  return report;
+}
+
+input_report read_input(uint32_t source, const std::string& path,
+                        const reader_options& options, buffer_pool& pool,
+                        const chunk_emitter& emit) {
+  return read_stream(source, path, open_input(path), options, pool, emit);
+}
+
+}  // namespace analyzer::ingest

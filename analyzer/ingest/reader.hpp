@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analyzer/ingest/byte_source.hpp"
+#include "analyzer/ingest/chunk.hpp"
+
+namespace analyzer::ingest {
+
+struct reader_options {
+  size_t chunk_bytes = size_t{4} << 20;
+  size_t max_record_bytes = size_t{64} << 20;
+  input_format format = input_format::auto_detect;
+};
+
+/// What happened to one input, for the report.
+struct input_report {
+  std::string path;
+  input_format format = input_format::jsonl;
+  compression kind = compression::none;
+  int64_t raw_bytes = 0;  // read from the file (compressed)
+  int64_t bytes = 0;      // after decompression
+  bool unreadable = false;  // could not be opened at all
+  std::vector<std::string> errors;
+};
+
+/// Emits a finished chunk; may block (back-pressure).
+using chunk_emitter = std::function<void(chunk&&)>;
+
+/// Reads one input to the end, cutting it into chunks. Never throws;
+/// problems (unreadable file, truncated stream, broken HAR) land in the
+/// returned report's errors, and every record read before a problem is
+/// emitted. `seq` is not set here.
+input_report read_input(uint32_t source, const std::string& path,
+                        const reader_options& options, buffer_pool& pool,
+                        const chunk_emitter& emit);
+
+/// Same, over an already opened stream.
+input_report read_stream(uint32_t source, const std::string& path,
+                         opened_input in, const reader_options& options,
+                         buffer_pool& pool, const chunk_emitter& emit);
+
+}  // namespace analyzer::ingest

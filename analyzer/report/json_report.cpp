@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// The JSON report: the schema in contract.md (kling-triage/report@1).
+#include <algorithm>
+#include <fmt/format.h>
+#include <vector>
+
+#include "analyzer/report/json_writer.hpp"
+#include "analyzer/report/summary.hpp"
+
+namespace analyzer::report {
+
+namespace {
+
+double share(int64_t n, int64_t total) {
+  return total > 0 ? static_cast<double>(n) / static_cast<double>(total) : 0.0;
+}
+
+template <typename M>
+void int_key_map(json_writer& w, std::string_view name, const M& m) {
+  w.key(name).begin_object();
+  for (const auto& [k, v] : m) w.field(fmt::format("{}", k), v);
+  w.end_object();
+}
+
+template <typename M>
+void sorted_counts(json_writer& w, std::string_view name, const M& m) {
+  std::vector<std::pair<std::string, aggregate::record_counts>> rows(m.begin(), m.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    if (a.second.records != b.second.records) return a.second.records > b.second.records;
+    return a.first < b.first;
+  });
+  w.key(name).begin_object();
+  for (const auto& [k, v] : rows) {
+    w.key(k).begin_object().field("records", v.records).field("failures", v.failures).end_object();
+  }
+  w.end_object();
+}
+
+void write_position(json_writer& w, int64_t line, int64_t entry) {
+  w.key("line");
+  line >= 0 ? w.value(line) : w.null();
+  w.key("entry");
+  entry >= 0 ? w.value(entry) : w.null();
+}
+
+void write_inputs(json_writer& w, const summary& s) {
+  const auto& agg = *s.agg;
+  w.key("inputs").begin_array();
+  for (size_t i = 0; i < s.inputs.size(); ++i) {
+    const input_info& in = s.inputs[i];
+    aggregate::input_stats st = i < agg.inputs.size() ? agg.inputs[i] : aggregate::input_stats{};
+    w.begin_object()
+        .field("path", in.path)
+        .field("format", in.format)
+        .field("compression", in.compression)
+        .field("bytes", in.raw_bytes)
+        .field("decompressed_bytes", in.bytes)
+        .field("records", st.records)
+        .field("ok", st.ok)
+        .field("failures", st.failures)
+        .field("malformed", st.malformed);
+    w.key("errors").begin_array();
+    for (const auto& e : in.errors) w.value(e);
+    w.end_array().end_object();
+  }
+  w.end_array();
+}
+
+void write_cause(json_writer& w, const summary& s, const cause_row& c) {
+  const auto& st = *c.stats;
+  w.begin_object()
+      .field("id", c.id)
+      .field("category", c.category)
+      .field("title", c.title)
+      .field("count", st.count)
+      .field("share", share(st.count, s.agg->failures))
+      .field("retryable", c.retryable);
+  w.key("fixes").begin_array();
+  for (const auto& f : c.fixes) w.value(f);
+  w.end_array();
+  if (!c.docs.empty()) w.field("docs", c.docs);
+  int_key_map(w, "statuses", st.statuses);
+  int_key_map(w, "codes", st.codes);
+  int_key_map(w, "endpoints", st.endpoints);
+  w.key("examples").begin_array();
+  for (const auto& ex : st.examples) {
+    w.begin_object().field("source", source_of(s, ex.key.source));
+    write_position(w, ex.line, ex.entry);
+    w.key("ts").time(ex.ts_ms);
+    w.key("status");
+    ex.status > 0 ? w.value(ex.status) : w.null();
+    w.key("code");
+    ex.code ? w.value(*ex.code) : w.null();
+    w.field("endpoint", ex.endpoint).field("request_id", ex.request_id)
+        .field("message", ex.message).end_object();
+  }
+  w.end_array();
+  w.key("first_seen").time(st.first_seen);
+  w.key("last_seen").time(st.last_seen);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string write_json(const summary& s) {
+  const auto& agg = *s.agg;
+  json_writer w;
+  w.begin_object()
+      .field("schema", "kling-triage/report@1")
+      .field("generated_at", s.generated_at);
+  w.key("tool").begin_object().field("name", "kling-triage").field("version", s.tool_version).end_object();
+  w.key("rules").begin_object().field("count", s.rule_count).field("digest", s.rules_digest).end_object();
+  write_inputs(w, s);
+  w.key("window").begin_object();
+  w.key("first").time(agg.first_ts);
+  w.key("last").time(agg.last_ts);
+  w.key("since").time(s.since_ms);
+  w.key("until").time(s.until_ms);
+  w.end_object();
+  w.key("totals").begin_object()
+      .field("records", agg.records)
+      .field("ok", agg.ok)
+      .field("failures", agg.failures)
+      .field("malformed", agg.malformed)
+      .field("unclassified", s.unclassified)
+      .field("outside_window", agg.filtered)
+      .end_object();
+  w.key("statuses").begin_object();
+  for (size_t i = 0; i < agg.statuses.size(); ++i) {
+    if (agg.statuses[i] > 0) w.field(fmt::format("{}", i), agg.statuses[i]);
+  }
+  w.end_object();
+  int_key_map(w, "codes", agg.codes);
+  w.key("categories").begin_array();
+  for (const auto& c : s.categories) {
+    w.begin_object().field("id", c.id).field("count", c.count)
+        .field("share", share(c.count, agg.failures)).end_object();
+  }
+  w.end_array();
+  w.key("causes").begin_array();
+  for (const auto& c : s.causes) write_cause(w, s, c);
+  w.end_array();
+  w.key("malformed").begin_object().field("count", agg.malformed);
+  w.key("examples").begin_array();
+  for (const auto& m : agg.malformed_examples) {
+    w.begin_object().field("source", source_of(s, m.key.source));
+    write_position(w, m.line, m.entry);
+    w.field("error", m.error).end_object();
+  }
+  w.end_array().end_object();
+  w.key("breakdowns").begin_object();
+  sorted_counts(w, "endpoints", agg.endpoints);
+  sorted_counts(w, "models", agg.models);
+  w.end_object();
+  w.end_object();
+  w.str() += '\n';
+  return std::move(w.str());
+}
+
+}  // namespace analyzer::report

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: MIT
+// YAML → rule AST. yaml-cpp throws; this file catches at the boundary and
+// turns every problem into a diagnostic that points at file:line:col.
+#include "analyzer/rules/rule_loader.hpp"
+
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <functional>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "analyzer/core/text.hpp"
+#include "analyzer/rules/yaml_json.hpp"
+
+namespace analyzer::rules {
+
+std::string_view name_of(retry_advice r) {
+  switch (r) {
+    case retry_advice::yes: return "yes";
+    case retry_advice::no: return "no";
+    case retry_advice::after_fix: return "after_fix";
+    case retry_advice::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+namespace {
+
+/// Loads one file; holds what every check needs to report a problem.
+class file_loader {
+ public:
+  file_loader(const rule_source& src, rule_library& lib)
+      : src_(src), lib_(lib) {
+    std::istringstream in(src.text);
+    for (std::string line; std::getline(in, line);) lines_.push_back(line);
+  }
+
+  void load();
+
+ private:
+  core::source_location at(const YAML::Mark& m) const {
+    return {src_.name, m.line + 1, m.column + 1, -1};
+  }
+  std::string snippet(const YAML::Mark& m) const {
+    if (m.line < 0 || static_cast<size_t>(m.line) >= lines_.size()) return {};
+    return lines_[static_cast<size_t>(m.line)];
+  }
+  void problem(const YAML::Mark& m, std::string message, std::string help = {}) {
+    lib_.problems.push_back({core::severity::error, std::move(message), at(m),
+                             snippet(m), std::move(help)});
+  }
+
+  void load_rule(const YAML::Node& node, size_t index);
+  bool check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+                  std::string_view what);
+  std::string required_text(const YAML::Node& rule, const char* key);
+  void load_meta(const YAML::Node& node, rule& r);
+  void load_samples(const YAML::Node& node, rule& r);
+  condition load_when(const YAML::Node& node);
+  void load_conditions(const YAML::Node& map, condition& into);
+  std::optional<condition> load_field(const std::string& name,
+                                      const YAML::Node& key,
+                                      const YAML::Node& value);
+  std::optional<matcher> load_matcher(const YAML::Node& node,
+                                      const std::string& field);
+  std::optional<matcher> load_matcher_map(const YAML::Node& node,
+                                          const std::string& field);
+  std::optional<matcher> load_range(const YAML::Node& node);
+  int add_regex(const YAML::Node& node, bool case_sensitive);
+
+  const rule_source& src_;
+  rule_library& lib_;
+  std::vector<std::string> lines_;
+};
+
+literal make_literal(const YAML::Node& n) {
+  literal l;
+  l.text = n.Scalar();
+  l.number = core::parse_number(l.text);
+  if (n.Tag() == "?" && (l.text == "true" || l.text == "false")) {
+    l.boolean = l.text == "true";
+  }
+  return l;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string suggest(std::string_view word, const std::vector<std::string_view>& options) {
+  std::string_view best;
+  size_t best_d = 3;
+  for (auto o : options) {
+    size_t d = edit_distance(word, o);
+    if (d < best_d) {
+      best_d = d;
+      best = o;
+    }
+  }
+  return best.empty() ? std::string() : fmt::format("did you mean `{}`? ", best);
+}
+
+std::string join(std::initializer_list<std::string_view> words) {
+  std::string out;
+  for (auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
+  return out;
+}
+
+}  // namespace
+
+bool file_loader::check_keys(const YAML::Node& map,
+                             std::initializer_list<std::string_view> allowed,
+                             std::string_view what) {
+  bool ok = true;
+  std::vector<std::string_view> options(allowed);
+  for (auto kv : map) {
+    std::string key = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    problem(kv.first.Mark(), fmt::format("unknown key `{}` in {}", key, what),
+            suggest(key, options) + "allowed keys: " + join(allowed));
+    ok = false;
+  }
+  return ok;
+}
+
+std::string file_loader::required_text(const YAML::Node& node, const char* key) {
+  YAML::Node v = node[key];
+  if (!v || v.IsNull()) {
+    problem(node.Mark(), fmt::format("rule has no `{}`", key),
+            "every rule needs `id`, `category` and `title`");
+    return {};
+  }
+  if (!v.IsScalar() || v.Scalar().empty()) {
+    problem(v.Mark(), fmt::format("`{}` must be a non-empty text", key));
+    return {};
+  }
+  return v.Scalar();
+}
+
+void file_loader::load() {
+  lib_.sources.push_back(src_.name);
+  lib_.source_text += src_.name + "\n" + src_.text + "\n";
+  YAML::Node root;
+  try {
+    root = YAML::Load(src_.text);
+  } catch (const YAML::ParserException& e) {
+    problem(e.mark, "invalid YAML: " + e.msg, "check indentation and quoting");
+    return;
+  } catch (const YAML::Exception& e) {
+    problem(e.mark, "invalid YAML: " + e.msg);
+    return;
+  }
+  if (!root.IsMap()) {
+    problem(root.Mark(), "a rule file must be a map with a `rules:` list",
+            "start the file with `rules:`");
+    return;
+  }
+  check_keys(root, {"rules", "pack"}, "the rule file");
+  YAML::Node list = root["rules"];
+  if (!list || !list.IsSequence()) {
+    problem(list ? list.Mark() : root.Mark(), "`rules` must be a list of rules");
+    return;
+  }
+  for (size_t i = 0; i < list.size(); ++i) load_rule(list[i], i);
+}
+
+void file_loader::load_rule(const YAML::Node& node, size_t index) {
+  if (!node.IsMap()) {
+    problem(node.Mark(), fmt::format("rule #{} is not a map", index + 1));
+    return;
+  }
+  size_t before = lib_.problems.size();
+  check_keys(node, {"id", "category", "title", "priority", "when", "retryable",
+                    "fixes", "docs", "description", "samples"},
+             "a rule");
+  rule r;
+  r.where = at(node.Mark());
+  r.builtin = src_.builtin;
+  r.id = required_text(node, "id");
+  r.category = required_text(node, "category");
+  r.title = required_text(node, "title");
+  load_meta(node, r);
+  if (YAML::Node when = node["when"]; when && !when.IsNull()) {
+    r.when = load_when(when);
+  }
+  r.when.where = r.where;
+  load_samples(node, r);
+  if (lib_.problems.size() == before) lib_.rules.push_back(std::move(r));
+}
+
+void file_loader::load_meta(const YAML::Node& node, rule& r) {
+  if (YAML::Node p = node["priority"]) {
+    auto v = p.IsScalar() ? core::parse_int(p.Scalar()) : std::nullopt;
+    if (!v) problem(p.Mark(), "`priority` must be an integer");
+    else r.priority = static_cast<int>(*v);
+  }
+  if (YAML::Node rt = node["retryable"]) {
+    std::string v = rt.IsScalar() ? rt.Scalar() : "";
+    if (v == "yes" || v == "true") r.retryable = retry_advice::yes;
+    else if (v == "no" || v == "false") r.retryable = retry_advice::no;
+    else if (v == "after_fix") r.retryable = retry_advice::after_fix;
+    else if (v == "unknown") r.retryable = retry_advice::unknown;
+    else problem(rt.Mark(), fmt::format("invalid `retryable` value `{}`", v),
+                 "use yes, no, after_fix or unknown");
+  }
+  if (YAML::Node f = node["fixes"]) {
+    if (!f.IsSequence()) {
+      problem(f.Mark(), "`fixes` must be a list of texts");
+    } else {
+      for (const auto& item : f) {
+        if (item.IsScalar()) r.fixes.push_back(item.Scalar());
+        else problem(item.Mark(), "each fix must be a text",
+                     "quote it: an unquoted `: ` inside a text makes YAML read a map");
+      }
+    }
+  }
+  if (YAML::Node d = node["docs"]; d && d.IsScalar()) r.docs = d.Scalar();
+}
+
+void file_loader::load_samples(const YAML::Node& node, rule& r) {
+  YAML::Node s = node["samples"];
+  if (!s || !s.IsMap()) {
+    problem(s ? s.Mark() : node.Mark(),
+            fmt::format("rule `{}` has no `samples`", r.id),
+            "add `samples: {match: [...], no_match: [...]}` with at least one "
+            "record the rule must match");
+    return;
+  }
+  check_keys(s, {"match", "no_match"}, "samples");
+  auto read = [&](const char* key, std::vector<sample>& out) {
+    YAML::Node list = s[key];
+    if (!list) return;
+    if (!list.IsSequence()) {
+      problem(list.Mark(), fmt::format("`samples.{}` must be a list of records", key));
+      return;
+    }
+    for (const auto& rec : list) {
+      if (!rec.IsMap()) {
+        problem(rec.Mark(), "a sample must be a record (a map)");
+        continue;
+      }
+      out.push_back({yaml_to_json(rec), at(rec.Mark())});
+    }
+  };
+  read("match", r.match_samples);
+  read("no_match", r.no_match_samples);
+  if (r.match_samples.empty()) {
+    problem(s.Mark(), fmt::format("rule `{}` has no `match` sample", r.id),
+            "add at least one record the rule must match");
+  }
+}
+
+condition file_loader::load_when(const YAML::Node& node) {
+  condition c;
+  c.type = condition::kind::all;
+  c.where = at(node.Mark());
+  if (!node.IsMap()) {
+    problem(node.Mark(), "`when` must be a map of field: matcher",
+            "e.g. `when: {status: 401, jwt.expired: true}`");
+    return c;
+  }
+  load_conditions(node, c);
+  return c;
+}
+
+void file_loader::load_conditions(const YAML::Node& map, condition& into) {
+  for (auto kv : map) {
+    std::string key = kv.first.Scalar();
+    const YAML::Node& value = kv.second;
+    if (key == "all" || key == "any") {
+      condition group;
+      group.type = key == "all" ? condition::kind::all : condition::kind::any;
+      group.where = at(kv.first.Mark());
+      if (!value.IsSequence()) {
+        problem(value.Mark(), fmt::format("`{}` must be a list of condition maps", key));
+        continue;
+      }
+      for (const auto& item : value) group.children.push_back(load_when(item));
+      into.children.push_back(std::move(group));
+    } else if (key == "not") {
+      condition neg;
+      neg.type = condition::kind::negate;
+      neg.where = at(kv.first.Mark());
+      neg.children.push_back(load_when(value));
+      into.children.push_back(std::move(neg));
+    } else if (auto c = load_field(key, kv.first, value)) {
+      into.children.push_back(std::move(*c));
+    }
+  }
+}
+
+std::optional<condition> file_loader::load_field(const std::string& name,
+                                                 const YAML::Node& key,
+                                                 const YAML::Node& value) {
+  auto ref = event::resolve_field(name, lib_.plan);
+  if (!ref) {
+    std::vector<std::string_view> names;
+    for (const auto& [n, id] : event::builtin_fields()) names.push_back(n);
+    problem(key.Mark(), fmt::format("unknown field `{}`", name),
+            suggest(name, names) +
+                "fields are listed in rules/README.md; header and body fields "
+                "are written request.headers.<name>, request.body.<path>, "
+                "response.headers.<name>, response.body.<path>");
+    return std::nullopt;
+  }
+  auto m = load_matcher(value, name);
+  if (!m) return std::nullopt;
+  condition c;
+  c.type = condition::kind::field;
+  c.field = *ref;
+  c.field_text = name;
+  c.match = std::move(*m);
+  c.where = at(key.Mark());
+  return c;
+}
+
+std::optional<matcher> file_loader::load_matcher(const YAML::Node& node,
+                                                 const std::string& field) {
+  matcher m;
+  if (node.IsScalar()) {
+    static const RE2 range_text(R"((-?\d+)\s*-\s*(-?\d+))");
+    std::string lo, hi;
+    if (node.Tag() == "!" || node.Tag() == "?") {
+      if (RE2::FullMatch(node.Scalar(), range_text, &lo, &hi)) {
+        m.type = matcher::kind::range;
+        m.lo = core::parse_number(lo);
+        m.hi = core::parse_number(hi);
+        return m;
+      }
+    }
+    m.type = matcher::kind::equals;
+    m.values.push_back(make_literal(node));
+    return m;
+  }
+  if (node.IsSequence()) {
+    m.type = matcher::kind::one_of;
+    for (const auto& item : node) {
+      if (!item.IsScalar()) {
+        problem(item.Mark(), fmt::format("the list for `{}` must hold plain values", field));
+        return std::nullopt;
+      }
+      m.values.push_back(make_literal(item));
+    }
+    return m;
+  }
+  if (node.IsMap()) return load_matcher_map(node, field);
+  problem(node.Mark(), fmt::format("`{}` has no matcher", field),
+          "write a value, a list, or {regex|range|exists|not: ...}");
+  return std::nullopt;
+}
+
+std::optional<matcher> file_loader::load_matcher_map(const YAML::Node& node,
+                                                     const std::string& field) {
+  if (!check_keys(node, {"regex", "case_sensitive", "range", "exists", "not"},
+                  fmt::format("the matcher of `{}`", field))) {
+    return std::nullopt;
+  }
+  matcher m;
+  if (YAML::Node re = node["regex"]) {
+    bool cs = node["case_sensitive"] && node["case_sensitive"].Scalar() == "true";
+    m.type = matcher::kind::regex;
+    m.regex = add_regex(re, cs);
+    if (m.regex < 0) return std::nullopt;
+    return m;
+  }
+  if (YAML::Node r = node["range"]) return load_range(r);
+  if (YAML::Node e = node["exists"]) {
+    if (!e.IsScalar() || (e.Scalar() != "true" && e.Scalar() != "false")) {
+      problem(e.Mark(), "`exists` must be true or false");
+      return std::nullopt;
+    }
+    m.type = matcher::kind::exists;
+    m.exists = e.Scalar() == "true";
+    return m;
+  }
+  if (YAML::Node n = node["not"]) {
+    auto inner = load_matcher(n, field);
+    if (!inner) return std::nullopt;
+    m.type = matcher::kind::negate;
+    m.inner.push_back(std::move(*inner));
+    return m;
+  }
+  problem(node.Mark(), fmt::format("the matcher of `{}` is empty", field),
+          "use one of regex, range, exists, not");
+  return std::nullopt;
+}
+
+std::optional<matcher> file_loader::load_range(const YAML::Node& r) {
+  matcher m;
+  m.type = matcher::kind::range;
+  if (!r.IsSequence() || r.size() != 2) {
+    problem(r.Mark(), "`range` must be a list of two bounds: [lo, hi]",
+            "use null for an open side: [null, 0]");
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < 2; ++i) {
+    const YAML::Node& b = r[i];
+    if (b.IsNull() || (b.IsScalar() && (b.Scalar() == "~" || b.Scalar() == "null"))) continue;
+    auto v = b.IsScalar() ? core::parse_number(b.Scalar()) : std::nullopt;
+    if (!v) {
+      problem(b.Mark(), fmt::format("range bound `{}` is not a number",
+                                    b.IsScalar() ? b.Scalar() : "?"));
+      return std::nullopt;
+    }
+    (i == 0 ? m.lo : m.hi) = v;
+  }
+  if (m.lo && m.hi && *m.lo > *m.hi) {
+    problem(r.Mark(), fmt::format("empty range: {} is greater than {}", *m.lo, *m.hi),
+            "write the lower bound first");
+    return std::nullopt;
+  }
+  return m;
+}
+
+int file_loader::add_regex(const YAML::Node& node, bool case_sensitive) {
+  if (!node.IsScalar()) {
+    problem(node.Mark(), "`regex` must be a text");
+    return -1;
+  }
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_case_sensitive(case_sensitive);
+  RE2 re(node.Scalar(), opts);
+  if (!re.ok()) {
+    problem(node.Mark(), fmt::format("invalid regex: {}", re.error()),
+            re.error_arg().empty()
+                ? "RE2 syntax: no look-around or back-references"
+                : fmt::format("the problem is at `{}`; RE2 syntax has no "
+                              "look-around or back-references",
+                              re.error_arg()));
+    return -1;
+  }
+  lib_.regexes.push_back({node.Scalar(), case_sensitive, at(node.Mark())});
+  return static_cast<int>(lib_.regexes.size() - 1);
+}
+
+void load_rule_file(const rule_source& src, rule_library& lib) {
+  file_loader(src, lib).load();
+}
+
+std::vector<rule_source> read_rule_path(const std::string& path,
+                                        core::diagnostics& problems) {
+  namespace fs = std::filesystem;
+  std::vector<rule_source> out;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    for (auto it = fs::recursive_directory_iterator(path, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      auto ext = it->path().extension();
+      if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
+        files.push_back(it->path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+  } else {
+    files.emplace_back(path);
+  }
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      problems.push_back({core::severity::error, "cannot read rule file",
+                          {f.string(), 0, 0, -1}, {}, {}});
+      continue;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    out.push_back({f.string(), text.str(), false});
+  }
+  return out;
+}
+
+void merge_layer(rule_library& base, rule_library&& layer) {
+  // Regex and plan indices of `layer` are relative to it: shift them.
+  int regex_shift = static_cast<int>(base.regexes.size());
+  for (auto& re : layer.regexes) base.regexes.push_back(std::move(re));
+  std::vector<uint16_t> slot_map;
+  for (const auto& item : layer.plan.items) {
+    slot_map.push_back(base.plan.slot_for(item.area, item.path));
+  }
+  std::function<void(condition&)> remap = [&](condition& c) {
+    if (c.type == condition::kind::field) {
+      if (c.field.area != event::field_area::builtin) {
+        c.field.slot = slot_map[c.field.slot];
+      }
+      std::function<void(matcher&)> fix = [&](matcher& m) {
+        if (m.type == matcher::kind::regex) m.regex += regex_shift;
+        for (auto& in : m.inner) fix(in);
+      };
+      fix(c.match);
+    }
+    for (auto& ch : c.children) remap(ch);
+  };
+  size_t base_count = base.rules.size();
+  for (auto& r : layer.rules) {
+    remap(r.when);
+    auto same = [&](const rule& x) { return x.id == r.id; };
+    auto in_base = std::find_if(base.rules.begin(), base.rules.begin() + static_cast<std::ptrdiff_t>(base_count), same);
+    auto in_layer = std::find_if(base.rules.begin() + static_cast<std::ptrdiff_t>(base_count), base.rules.end(), same);
+    if (in_layer != base.rules.end()) {
+      base.problems.push_back(
+          {core::severity::error, fmt::format("duplicate rule id `{}`", r.id),
+           r.where, {},
+           fmt::format("first defined at {}:{}; give one of them another id",
+                       in_layer->where.file, in_layer->where.line)});
+    } else if (in_base != base.rules.begin() + static_cast<std::ptrdiff_t>(base_count)) {
+      *in_base = std::move(r);  // override: takes the replaced rule's place
+    } else {
+      base.rules.push_back(std::move(r));
+    }
+  }
+  for (auto& p : layer.problems) base.problems.push_back(std::move(p));
+  for (auto& s : layer.sources) base.sources.push_back(std::move(s));
+  base.source_text += layer.source_text;
+}
+
+}  // namespace analyzer::rules

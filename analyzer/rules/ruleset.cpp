@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+#include "analyzer/rules/ruleset.hpp"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <functional>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "analyzer/core/sha256.hpp"
+#include "analyzer/core/text.hpp"
+
+namespace analyzer::rules {
+
+namespace {
+constexpr int status_slots = 1000;  // index 0: no status (no response)
+
+bool same_field(const event::field_ref& a, const event::field_ref& b) {
+  return a.area == b.area && (a.area == event::field_area::builtin
+                                  ? a.id == b.id
+                                  : a.slot == b.slot);
+}
+}  // namespace
+
+/// All regexes that test one field, matched in a single pass.
+struct regex_group {
+  event::field_ref field;
+  std::unique_ptr<RE2::Set> set;
+  std::vector<int> ids;  // set index → regex id
+};
+
+struct ruleset::compiled {
+  std::vector<regex_group> groups;
+  std::vector<int> group_of;                   // regex id → group
+  std::vector<int> order;                      // rules by priority
+  std::vector<std::vector<int>> by_status;     // status → candidates
+};
+
+struct match_scratch::state {
+  uint32_t generation = 0;
+  std::vector<uint32_t> group_generation;
+  std::vector<uint8_t> hit;  // by regex id
+  std::vector<int> matches;
+};
+
+match_scratch::match_scratch() : s(std::make_unique<state>()) {}
+match_scratch::~match_scratch() = default;
+match_scratch::match_scratch(match_scratch&&) noexcept = default;
+match_scratch& match_scratch::operator=(match_scratch&&) noexcept = default;
+
+ruleset::~ruleset() = default;
+
+namespace {
+
+/// The statuses a rule can match, from a positive top-level `status`
+/// condition; empty optional when it does not constrain the status.
+std::optional<std::vector<bool>> status_constraint(const rule& r) {
+  for (const auto& c : r.when.children) {
+    if (c.type != condition::kind::field ||
+        c.field.area != event::field_area::builtin ||
+        c.field.id != event::builtin_field::status) {
+      continue;
+    }
+    std::vector<bool> allowed(status_slots, false);
+    const matcher& m = c.match;
+    if (m.type == matcher::kind::equals || m.type == matcher::kind::one_of) {
+      for (const auto& v : m.values) {
+        if (v.number && *v.number >= 1 && *v.number < status_slots) {
+          allowed[static_cast<size_t>(*v.number)] = true;
+        }
+      }
+    } else if (m.type == matcher::kind::range) {
+      for (int s = 1; s < status_slots; ++s) {
+        allowed[static_cast<size_t>(s)] = (!m.lo || s >= *m.lo) && (!m.hi || s <= *m.hi);
+      }
+    } else {
+      continue;  // exists / not / regex: not a cheap constraint
+    }
+    return allowed;
+  }
+  return std::nullopt;
+}
+
+void collect_regexes(const condition& c, std::vector<std::pair<int, event::field_ref>>& out) {
+  if (c.type == condition::kind::field) {
+    std::function<void(const matcher&)> walk = [&](const matcher& m) {
+      if (m.type == matcher::kind::regex) out.emplace_back(m.regex, c.field);
+      for (const auto& in : m.inner) walk(in);
+    };
+    walk(c.match);
+  }
+  for (const auto& ch : c.children) collect_regexes(ch, out);
+}
+
+}  // namespace
+
+std::unique_ptr<ruleset> ruleset::compile(rule_library lib,
+                                          core::diagnostics& problems) {
+  std::unique_ptr<ruleset> rs(new ruleset());
+  rs->digest_ = "sha256:" + core::sha256_hex(lib.source_text);
+  rs->c_ = std::make_unique<compiled>();
+  compiled& c = *rs->c_;
+
+  std::vector<std::pair<int, event::field_ref>> uses;
+  for (const auto& r : lib.rules) collect_regexes(r.when, uses);
+  c.group_of.assign(lib.regexes.size(), -1);
+  for (const auto& [id, field] : uses) {
+    if (c.group_of[static_cast<size_t>(id)] >= 0) continue;
+    auto it = std::find_if(c.groups.begin(), c.groups.end(),
+                           [&](const regex_group& g) { return same_field(g.field, field); });
+    if (it == c.groups.end()) {
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      c.groups.push_back({field, std::make_unique<RE2::Set>(opts, RE2::UNANCHORED), {}});
+      it = c.groups.end() - 1;
+    }
+    const regex_spec& spec = lib.regexes[static_cast<size_t>(id)];
+    std::string pattern = (spec.case_sensitive ? "" : "(?i)") + spec.pattern;
+    std::string error;
+    if (it->set->Add(pattern, &error) < 0) {
+      problems.push_back({core::severity::error, "invalid regex: " + error,
+                          spec.where, {}, {}});
+      continue;
+    }
+    it->ids.push_back(id);
+    c.group_of[static_cast<size_t>(id)] = static_cast<int>(it - c.groups.begin());
+  }
+  for (auto& g : c.groups) {
+    if (!g.set->Compile()) {
+      problems.push_back({core::severity::error,
+                          "the regexes of one field could not be compiled "
+                          "together (out of memory)", {}, {}, {}});
+    }
+  }
+
+  c.order.resize(lib.rules.size());
+  for (size_t i = 0; i < c.order.size(); ++i) c.order[i] = static_cast<int>(i);
+  std::stable_sort(c.order.begin(), c.order.end(), [&](int a, int b) {
+    return lib.rules[static_cast<size_t>(a)].priority >
+           lib.rules[static_cast<size_t>(b)].priority;
+  });
+  c.by_status.assign(status_slots, {});
+  for (int idx : c.order) {
+    auto allowed = status_constraint(lib.rules[static_cast<size_t>(idx)]);
+    for (int s = 0; s < status_slots; ++s) {
+      if (!allowed || (*allowed)[static_cast<size_t>(s)]) {
+        c.by_status[static_cast<size_t>(s)].push_back(idx);
+      }
+    }
+  }
+  rs->lib_ = std::move(lib);
+  return rs;
+}
+
+namespace {
+
+std::string value_text(const event::field_value& v) {
+  using k = event::field_value::kind;
+  switch (v.type) {
+    case k::absent: return "(absent)";
+    case k::boolean: return v.boolean ? "true" : "false";
+    case k::number:
+      if (std::floor(v.number) == v.number && std::fabs(v.number) < 1e15) {
+        return fmt::format("{}", static_cast<int64_t>(v.number));
+      }
+      return fmt::format("{}", v.number);
+    case k::text: return std::string(v.text);
+  }
+  return {};
+}
+
+std::optional<double> numeric(const event::field_value& v) {
+  if (v.type == event::field_value::kind::number) return v.number;
+  if (v.type == event::field_value::kind::text) return core::parse_number(v.text);
+  return std::nullopt;
+}
+
+bool equals(const event::field_value& v, const literal& l) {
+  using k = event::field_value::kind;
+  switch (v.type) {
+    case k::absent: return false;
+    case k::boolean: return l.boolean && *l.boolean == v.boolean;
+    case k::number: return l.number && *l.number == v.number;
+    case k::text:
+      if (v.text == l.text) return true;
+      if (l.number) {
+        auto n = core::parse_number(v.text);
+        return n && *n == *l.number;
+      }
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+/// Evaluates conditions against one event (the scratch caches regex sets).
+class evaluator {
+ public:
+  evaluator(const ruleset::compiled& c, const event::event& ev,
+            match_scratch::state& s)
+      : c_(c), ev_(ev), s_(s) {}
+
+  bool holds(const condition& cond, std::string* failed) {
+    switch (cond.type) {
+      case condition::kind::all:
+        for (const auto& ch : cond.children) {
+          if (!holds(ch, failed)) return false;
+        }
+        return true;
+      case condition::kind::any:
+        for (const auto& ch : cond.children) {
+          if (holds(ch, nullptr)) return true;
+        }
+        if (failed != nullptr) *failed = "none of the `any:` alternatives held";
+        return false;
+      case condition::kind::negate:
+        if (!holds(cond.children.front(), nullptr)) return true;
+        if (failed != nullptr) *failed = "a `not:` condition held";
+        return false;
+      case condition::kind::field: break;
+    }
+    event::field_value v = event::get_field(ev_, cond.field);
+    if (match(cond.match, cond.field, v)) return true;
+    if (failed != nullptr) {
+      *failed = fmt::format("`{}` is {}", cond.field_text, value_text(v));
+    }
+    return false;
+  }
+
+ private:
+  bool match(const matcher& m, const event::field_ref& f,
+             const event::field_value& v) {
+    switch (m.type) {
+      case matcher::kind::exists: return v.present() == m.exists;
+      case matcher::kind::negate: return !match(m.inner.front(), f, v);
+      default: break;
+    }
+    if (!v.present()) return false;
+    switch (m.type) {
+      case matcher::kind::equals: return equals(v, m.values.front());
+      case matcher::kind::one_of:
+        return std::any_of(m.values.begin(), m.values.end(),
+                           [&](const literal& l) { return equals(v, l); });
+      case matcher::kind::range: {
+        auto n = numeric(v);
+        return n && (!m.lo || *n >= *m.lo) && (!m.hi || *n <= *m.hi);
+      }
+      case matcher::kind::regex: return regex_hit(m.regex, v);
+      default: return false;
+    }
+  }
+
+  bool regex_hit(int id, const event::field_value& v) {
+    int g = c_.group_of[static_cast<size_t>(id)];
+    if (g < 0) return false;
+    if (s_.group_generation[static_cast<size_t>(g)] != s_.generation) {
+      s_.group_generation[static_cast<size_t>(g)] = s_.generation;
+      const regex_group& group = c_.groups[static_cast<size_t>(g)];
+      for (int rid : group.ids) s_.hit[static_cast<size_t>(rid)] = 0;
+      std::string owned;
+      std::string_view text = v.text;
+      if (v.type != event::field_value::kind::text) {
+        owned = value_text(v);
+        text = owned;
+      }
+      s_.matches.clear();
+      if (group.set->Match(text, &s_.matches)) {
+        for (int k : s_.matches) s_.hit[static_cast<size_t>(group.ids[static_cast<size_t>(k)])] = 1;
+      }
+    }
+    return s_.hit[static_cast<size_t>(id)] != 0;
+  }
+
+  const ruleset::compiled& c_;
+  const event::event& ev_;
+  match_scratch::state& s_;
+};
+
+namespace {
+match_scratch::state& prepare(match_scratch& scratch, const ruleset::compiled& c,
+                              size_t regex_count) {
+  auto& s = *scratch.s;
+  if (s.group_generation.size() != c.groups.size()) {
+    s.group_generation.assign(c.groups.size(), 0);
+    s.hit.assign(regex_count, 0);
+  }
+  if (++s.generation == 0) {  // wrapped: forget every cached result
+    std::fill(s.group_generation.begin(), s.group_generation.end(), 0);
+    s.generation = 1;
+  }
+  return s;
+}
+}  // namespace
+
+int ruleset::classify(const event::event& ev, match_scratch& scratch) const {
+  auto& s = prepare(scratch, *c_, lib_.regexes.size());
+  evaluator e(*c_, ev, s);
+  size_t slot = ev.status > 0 && ev.status < status_slots ? static_cast<size_t>(ev.status) : 0;
+  for (int idx : c_->by_status[slot]) {
+    if (e.holds(lib_.rules[static_cast<size_t>(idx)].when, nullptr)) return idx;
+  }
+  return -1;
+}
+
+bool ruleset::holds(int index, const event::event& ev,
+                    match_scratch& scratch) const {
+  auto& s = prepare(scratch, *c_, lib_.regexes.size());
+  evaluator e(*c_, ev, s);
+  return e.holds(lib_.rules[static_cast<size_t>(index)].when, nullptr);
+}
+
+std::vector<rule_trace> ruleset::trace(const event::event& ev,
+                                       match_scratch& scratch) const {
+  auto& s = prepare(scratch, *c_, lib_.regexes.size());
+  evaluator e(*c_, ev, s);
+  std::vector<rule_trace> out;
+  for (int idx : c_->order) {
+    rule_trace t;
+    t.rule = idx;
+    t.matched = e.holds(lib_.rules[static_cast<size_t>(idx)].when, &t.failed_condition);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace analyzer::rules

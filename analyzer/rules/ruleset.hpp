@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/event/event.hpp"
+#include "analyzer/rules/rule_loader.hpp"
+
+namespace analyzer::rules {
+
+/// Per-thread scratch for matching (regex-set results cached per event).
+class match_scratch {
+ public:
+  match_scratch();
+  ~match_scratch();
+  match_scratch(match_scratch&&) noexcept;
+  match_scratch& operator=(match_scratch&&) noexcept;
+  struct state;
+  std::unique_ptr<state> s;
+};
+
+/// Why one rule did or did not match an event, for `explain`.
+struct rule_trace {
+  int rule = -1;
+  bool matched = false;
+  std::string failed_condition;  // the first condition that did not hold
+};
+
+/// The compiled rules. Regexes are compiled once, grouped per field into
+/// RE2::Set; rules are indexed by the HTTP status they require and tried in
+/// priority order, so a failure is compared with its few candidates and
+/// matching stops at the first that holds. Thread-safe for concurrent
+/// classify() calls, each with its own scratch.
+class ruleset {
+ public:
+  /// Compiles a loaded library. Problems (none expected after a clean
+  /// load) are appended to `problems`.
+  static std::unique_ptr<ruleset> compile(rule_library lib,
+                                          core::diagnostics& problems);
+  ~ruleset();
+
+  /// The winning rule's index for a failure, or -1 (unclassified).
+  int classify(const event::event& ev, match_scratch& scratch) const;
+
+  /// Does rule `index`'s `when` hold for the event?
+  bool holds(int index, const event::event& ev, match_scratch& scratch) const;
+
+  /// Every rule, matched or not, in priority order, with the first
+  /// condition that failed.
+  std::vector<rule_trace> trace(const event::event& ev,
+                                match_scratch& scratch) const;
+
+  const rule& at(int index) const { return lib_.rules[static_cast<size_t>(index)]; }
+  int size() const { return static_cast<int>(lib_.rules.size()); }
+  const event::field_plan& plan() const { return lib_.plan; }
+  const std::vector<std::string>& sources() const { return lib_.sources; }
+  /// `sha256:<hex>` over every rule file's name and text, in load order.
+  const std::string& digest() const { return digest_; }
+  /// Text of a regex, for explanations.
+  const regex_spec& regex(int index) const { return lib_.regexes[static_cast<size_t>(index)]; }
+
+  struct compiled;
+
+ private:
+  ruleset() = default;
+  rule_library lib_;
+  std::string digest_;
+  std::unique_ptr<compiled> c_;
+};
+
+}  // namespace analyzer::rules
