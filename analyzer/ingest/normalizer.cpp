@@ -29,7 +29,7 @@ void normalizer::impl::reset() {
   ts_number.reset();
   time_number.reset();
   har_entry = saw_request = saw_response = saw_error = false;
-  req_text_model = {};
+  message_buf.clear();
   value_pool.clear();
 }
 

@@ -67,7 +67,6 @@ struct normalizer::impl {
   std::optional<double> time_number;  // `time`: a timestamp, or HAR duration
   bool har_entry = false;
   bool saw_request = false, saw_response = false, saw_error = false;
-  std::string_view req_text_model;
   std::string_view record;  // the current record text
 
   void reset();

@@ -42,22 +42,28 @@ void buffer_pool::release(buffer b) {
 
 namespace {
 
-/// Reads until `n` bytes arrived or the stream ended or failed.
+/// Reads until `n` bytes arrived or the stream ended or failed. Counts
+/// the newlines of each piece right after reading it, while it is still in
+/// cache (a second pass over a whole chunk would come from memory).
 struct filler {
   byte_source& src;
   input_report& report;
   bool eof = false;
+  int64_t newlines = 0;
+
+  static constexpr size_t piece = size_t{1} << 17;
 
   size_t fill(char* p, size_t n) {
     size_t got = 0;
     while (got < n && !eof) {
-      int64_t r = src.read(p + got, n - got);
+      int64_t r = src.read(p + got, std::min(n - got, piece));
       if (r < 0) {
         report.errors.push_back(src.error());
         eof = true;
       } else if (r == 0) {
         eof = true;
       } else {
+        newlines += std::count(p + got, p + got + r, '\n');
         got += static_cast<size_t>(r);
         report.bytes += r;
       }
@@ -118,7 +124,9 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
       size_t cut = static_cast<size_t>(last - base) + 1;
       buffer next = pool.acquire(std::max(opt.chunk_bytes, fill - cut) + pad);
       std::memcpy(next.data.get(), base + cut, fill - cut);
-      int64_t lines = std::count(base, base + cut, '\n');
+      // Every newline read so far is in [0, cut): the rest has none.
+      int64_t lines = in.newlines;
+      in.newlines = 0;
       emit(make_chunk(source, std::move(buf), cut, line));
       line += lines;
       fill -= cut;
@@ -130,6 +138,7 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
           opt.max_record_bytes)));
       ++line;
       fill = skip_line(in, buf, usable);
+      in.newlines = std::count(buf.data.get(), buf.data.get() + fill, '\n');
     } else {
       size_t bigger = std::min(usable * 2, opt.max_record_bytes);
       buffer grown = pool.acquire(bigger + pad);

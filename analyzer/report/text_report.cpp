@@ -136,13 +136,13 @@ void write_causes(std::string& out, const summary& s, const style& st) {
     out += st.dim(fmt::format("\n  … and {} more causes (see --format json)\n",
                               s.causes.size() - shown));
   }
-  out += "\n" + st.bold("By category") + "  ";
+  std::string cats;
   for (size_t i = 0; i < s.categories.size(); ++i) {
-    out += fmt::format("{}{} {} ({})", i == 0 ? "" : ", ", s.categories[i].id,
-                       thousands(s.categories[i].count),
-                       percent(s.categories[i].count, s.agg->failures));
+    cats += fmt::format("{}{} {} ({})", i == 0 ? "" : ", ", s.categories[i].id,
+                        thousands(s.categories[i].count),
+                        percent(s.categories[i].count, s.agg->failures));
   }
-  out += "\n";
+  out += "\n" + st.bold("By category") + "  " + wrap_text(cats, 98, 13, 13) + "\n";
 }
 
 void write_statuses(std::string& out, const summary& s, const style& st) {

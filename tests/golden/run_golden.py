@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Runs the real kling-triage binary for one golden case and compares.
+
+A case is a folder holding `args` (one argument per line; `{case}` expands
+to the case folder), and the expected `stdout`, optional `stderr` and
+`exit` (default 0). Paths in args are relative to the project root, where
+CTest runs this. generated_at is pinned with SOURCE_DATE_EPOCH.
+
+    run_golden.py BINARY CASE_DIR          compare, print a diff on mismatch
+    UPDATE_GOLDEN=1 run_golden.py ...      rewrite the expected files
+"""
+import difflib
+import os
+import subprocess
+import sys
+
+
+def main():
+    binary, case = sys.argv[1], sys.argv[2]
+    with open(os.path.join(case, "args"), encoding="utf-8") as f:
+        args = [a.replace("{case}", case) for a in f.read().splitlines() if a.strip()]
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000", NO_COLOR="1", TZ="UTC")
+    stdin_path = os.path.join(case, "stdin")
+    stdin = open(stdin_path, "rb") if os.path.exists(stdin_path) else subprocess.DEVNULL
+    run = subprocess.run([binary] + args, stdin=stdin, capture_output=True, env=env)
+    got = {"stdout": run.stdout.decode("utf-8", "replace"),
+           "stderr": run.stderr.decode("utf-8", "replace"),
+           "exit": f"{run.returncode}\n"}
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        for name, text in got.items():
+            path = os.path.join(case, name)
+            if name == "stderr" and not text and not os.path.exists(path):
+                continue
+            if name == "exit" and text == "0\n" and not os.path.exists(path):
+                continue
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        print(f"updated {case}")
+        return 0
+    failed = False
+    for name, default in (("stdout", None), ("stderr", ""), ("exit", "0\n")):
+        path = os.path.join(case, name)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                want = f.read()
+        elif default is None:
+            print(f"missing {path}: run tests/golden/update_golden.sh")
+            return 1
+        else:
+            want = default
+        if want != got[name]:
+            failed = True
+            print(f"--- {name} differs for {case} (expected vs got):")
+            sys.stdout.writelines(difflib.unified_diff(
+                want.splitlines(True), got[name].splitlines(True), "expected", "got"))
+    if failed:
+        print("If the change is intended: UPDATE_GOLDEN=1 tests/golden/update_golden.sh")
+        return 1
+    print(f"golden {os.path.basename(case)}: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
