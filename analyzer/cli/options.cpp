@@ -11,7 +11,8 @@ namespace {
 void add_rule_options(CLI::App& app, options& o) {
   app.add_option("--rules", o.rule_paths,
                  "Extra rule file or folder, loaded after the bundled pack; "
-                 "a rule with a bundled rule's id replaces it (repeatable)");
+                 "a rule with a bundled rule's id replaces it (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--no-builtin-rules", o.no_builtin_rules,
                "Do not load the bundled rule pack");
 }

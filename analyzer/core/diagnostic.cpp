@@ -2,6 +2,7 @@
 #include "analyzer/core/diagnostic.hpp"
 
 #include <algorithm>
+#include <string>
 #include <fmt/format.h>
 
 namespace analyzer::core {
@@ -39,12 +40,24 @@ std::string render(const diagnostic& d) {
     out += fmt::format("  --> {}\n", location_text(d.where));
   }
   if (!d.snippet.empty()) {
+    // Long lines (a one-line JSON file read as YAML) show a window around
+    // the column, so the caret still points at the problem.
+    std::string snippet = d.snippet;
+    int64_t column = d.where.column;
+    constexpr int64_t width = 100;
+    if (static_cast<int64_t>(snippet.size()) > width) {
+      int64_t start = std::max<int64_t>(0, column - 1 - width / 2);
+      start = std::min<int64_t>(start, static_cast<int64_t>(snippet.size()) - width);
+      snippet = (start > 0 ? "…" : "") +
+                snippet.substr(static_cast<size_t>(start), static_cast<size_t>(width)) + "…";
+      if (column > 0) column = column - start + (start > 0 ? 1 : 0);
+    }
     std::string gutter = d.where.line > 0 ? fmt::format("{}", d.where.line) : "";
     std::string pad(gutter.size(), ' ');
-    out += fmt::format("   {} |\n   {} | {}\n", pad, gutter, d.snippet);
-    if (d.where.column > 0) {
+    out += fmt::format("   {} |\n   {} | {}\n", pad, gutter, snippet);
+    if (column > 0) {
       out += fmt::format("   {} | {}^\n", pad,
-                         std::string(static_cast<size_t>(d.where.column - 1), ' '));
+                         std::string(static_cast<size_t>(column - 1), ' '));
     }
   }
   if (!d.help.empty()) out += fmt::format("   = help: {}\n", d.help);

@@ -88,12 +88,16 @@ class gzip_source final : public byte_source {
 
   int64_t read(char* out, size_t n) override {
     if (!ok_) return fail("zlib could not be initialised");
+    if (failed_) return -1;
     z_.next_out = reinterpret_cast<Bytef*>(out);
     z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
     while (z_.avail_out > 0 && !done_) {
-      if (z_.avail_in == 0 && !refill()) return -1;
+      if (z_.avail_in == 0 && !refill()) return deliver(n);
       if (z_.avail_in == 0) {  // end of file
-        if (!stream_ended_) return truncated();
+        if (!stream_ended_) {
+          truncated();
+          return deliver(n);
+        }
         done_ = true;
         break;
       }
@@ -105,8 +109,9 @@ class gzip_source final : public byte_source {
       if (rc == Z_STREAM_END) {
         stream_ended_ = true;
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        return fail(fmt::format("corrupt gzip data at compressed byte {}: {}",
-                                offset(), z_.msg ? z_.msg : "inflate failed"));
+        fail(fmt::format("corrupt gzip data at compressed byte {}: {}",
+                         offset(), z_.msg ? z_.msg : "inflate failed"));
+        return deliver(n);
       }
     }
     return static_cast<int64_t>(n - z_.avail_out);
@@ -114,10 +119,17 @@ class gzip_source final : public byte_source {
   int64_t raw_bytes() const override { return in_->raw_bytes(); }
 
  private:
+  // After a failure: hand out what was decoded before it; the error is
+  // returned (as -1) by the next call.
+  int64_t deliver(size_t n) {
+    size_t produced = n - z_.avail_out;
+    return produced > 0 ? static_cast<int64_t>(produced) : -1;
+  }
   bool refill() {
     int64_t r = in_->read(buf_.data(), buf_.size());
     if (r < 0) {
       error_ = in_->error();
+      failed_ = done_ = true;
       return false;
     }
     z_.next_in = reinterpret_cast<Bytef*>(buf_.data());
@@ -127,16 +139,14 @@ class gzip_source final : public byte_source {
   int64_t offset() const {
     return in_->raw_bytes() - static_cast<int64_t>(z_.avail_in);
   }
-  int64_t truncated() {
-    done_ = true;
-    error_ = fmt::format(
+  void truncated() {
+    fail(fmt::format(
         "truncated gzip stream: compressed data ends at byte {} in the "
         "middle of a member; records before the cut were kept",
-        offset());
-    return -1;
+        offset()));
   }
   int64_t fail(std::string why) {
-    done_ = true;
+    done_ = failed_ = true;
     error_ = std::move(why);
     return -1;
   }
@@ -146,6 +156,7 @@ class gzip_source final : public byte_source {
   z_stream z_{};
   bool ok_ = false;
   bool done_ = false;
+  bool failed_ = false;
   bool stream_ended_ = false;
 };
 
@@ -159,37 +170,42 @@ class zstd_source final : public byte_source {
   zstd_source& operator=(const zstd_source&) = delete;
 
   int64_t read(char* out, size_t n) override {
+    if (failed_) return -1;
     ZSTD_outBuffer ob{out, n, 0};
     while (ob.pos < ob.size && !done_) {
       if (ib_.pos == ib_.size) {
         int64_t r = in_->read(buf_.data(), buf_.size());
         if (r < 0) {
           error_ = in_->error();
-          return -1;
+          failed_ = done_ = true;
+          break;
         }
         ib_ = {buf_.data(), static_cast<size_t>(r), 0};
         if (r == 0) {
           done_ = true;
           if (frame_open_) {
+            failed_ = true;
             error_ = fmt::format(
                 "truncated zstd stream: compressed data ends at byte {} in "
                 "the middle of a frame; records before the cut were kept",
                 in_->raw_bytes());
-            return ob.pos > 0 ? static_cast<int64_t>(ob.pos) : -1;
           }
           break;
         }
       }
       size_t rc = ZSTD_decompressStream(z_, &ob, &ib_);
       if (ZSTD_isError(rc)) {
-        done_ = true;
+        done_ = failed_ = true;
         error_ = fmt::format("corrupt zstd data at compressed byte {}: {}",
                              in_->raw_bytes() - static_cast<int64_t>(ib_.size - ib_.pos),
                              ZSTD_getErrorName(rc));
-        return -1;
+        break;
       }
       frame_open_ = rc != 0;
     }
+    // After a failure, what was decoded before it comes first; the error
+    // is returned (as -1) by the next call.
+    if (failed_ && ob.pos == 0) return -1;
     return static_cast<int64_t>(ob.pos);
   }
   int64_t raw_bytes() const override { return in_->raw_bytes(); }
@@ -200,6 +216,7 @@ class zstd_source final : public byte_source {
   ZSTD_DStream* z_;
   ZSTD_inBuffer ib_{nullptr, 0, 0};
   bool done_ = false;
+  bool failed_ = false;
   bool frame_open_ = false;
 };
 

@@ -155,6 +155,15 @@ void normalizer::impl::compute_auth(event::event& ev) {
   size_t gap = value.find_first_of(" \t");
   std::string_view token = value;
   if (gap == std::string_view::npos) {
+    // A lone scheme word ("Bearer") is a scheme with an empty token, not a
+    // token that happens to read "Bearer".
+    for (std::string_view word : {"bearer", "basic", "token"}) {
+      if (core::iequals(value, word)) {
+        a.scheme = word;
+        a.token = event::token_kind::none;
+        return;
+      }
+    }
     a.scheme = "none";
   } else {
     std::string_view word = value.substr(0, gap);

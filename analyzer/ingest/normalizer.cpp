@@ -434,14 +434,11 @@ void normalizer::normalize(std::string_view text, size_t capacity,
   od::document doc;
   error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
   od::object top;
-  if (!e) {
-    od::json_type t;
-    e = doc.type().get(t);
-    if (!e && t != od::json_type::object) {
-      return set_malformed(ev, t == od::json_type::array
-                                   ? "a JSON array, not an object"
-                                   : "a JSON scalar, not an object");
-    }
+  char first = text.empty() ? ' ' : text.front();
+  if (first != '{' && e != simdjson::UTF8_ERROR) {
+    return set_malformed(ev, first == '[' ? "a JSON array, not an object"
+                             : first == '"' ? "a JSON string, not an object"
+                                            : "not JSON: a line of plain text");
   }
   if (!e) e = doc.get_object().get(top);
   if (!e) e = m.parse_record(top, ev);

@@ -93,11 +93,16 @@ void write_header(std::string& out, const summary& s, const style& st) {
                      a.records == 1 ? "" : "s");
   if (a.first_ts) out += fmt::format(", {} → {} UTC", short_time(a.first_ts), short_time(a.last_ts));
   out += "\n\n";
-  out += fmt::format("  {:<10} {:>10}\n", "ok", thousands(a.ok) + " " + st.dim(percent(a.ok, a.records)));
-  std::string fail = fmt::format("{} {}", thousands(a.failures), percent(a.failures, a.records));
-  out += fmt::format("  {:<10} {}\n", "failures", a.failures > 0 ? st.red(fail) : fail);
-  out += fmt::format("  {:<10} {}\n", "malformed",
-                     a.malformed > 0 ? st.yellow(thousands(a.malformed)) : "0");
+  auto row = [&](std::string_view name, int64_t n, bool with_share, std::string (style::*paint)(std::string_view) const) {
+    std::string count = fmt::format("{:>10}", thousands(n));
+    if (n > 0 && paint != nullptr) count = (st.*paint)(count);
+    out += fmt::format("  {:<10}{}", name, count);
+    if (with_share) out += "  " + st.dim(fmt::format("{:>6}", percent(n, a.records)));
+    out += "\n";
+  };
+  row("ok", a.ok, true, nullptr);
+  row("failures", a.failures, true, &style::red);
+  row("malformed", a.malformed, true, &style::yellow);
   if (a.filtered > 0) {
     out += fmt::format("  {:<10} {} (outside --since/--until, not counted above)\n",
                        "skipped", thousands(a.filtered));

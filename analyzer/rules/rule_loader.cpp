@@ -319,6 +319,13 @@ std::optional<condition> file_loader::load_field(const std::string& name,
                 "response.headers.<name>, response.body.<path>");
     return std::nullopt;
   }
+  if (ref->area == event::field_area::request_header &&
+      lib_.plan.items[ref->slot].path == "authorization") {
+    problem(key.Mark(), "`request.headers.authorization` is never offered to rules",
+            "credentials are not fields; test auth.present, auth.scheme, "
+            "auth.well_formed, auth.token_kind or the jwt.* fields instead");
+    return std::nullopt;
+  }
   auto m = load_matcher(value, name);
   if (!m) return std::nullopt;
   condition c;
