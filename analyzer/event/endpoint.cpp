@@ -4,24 +4,39 @@
 namespace analyzer::event {
 
 url_parts split_url(std::string_view url) {
+  // One forward pass; no std::string_view::find_first_of (a nested loop).
   url_parts parts;
-  size_t scheme = url.find("://");
-  std::string_view rest = url;
-  if (scheme != std::string_view::npos && scheme < 16) {
-    rest = url.substr(scheme + 3);
-    size_t slash = rest.find_first_of("/?#");
-    std::string_view authority = rest.substr(0, slash);
-    size_t at = authority.rfind('@');
-    if (at != std::string_view::npos) authority.remove_prefix(at + 1);
-    size_t colon = authority.rfind(':');
-    if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-      authority = authority.substr(0, colon);
+  const char* p = url.data();
+  const char* end = p + url.size();
+  const char* rest = p;
+  // scheme "://" within the first 16 bytes
+  for (const char* q = p; q + 2 < end && q < p + 16; ++q) {
+    if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
+      const char* a = q + 3;
+      const char* host_begin = a;
+      const char* host_end = nullptr;
+      bool bracket = false;
+      for (; a < end && *a != '/' && *a != '?' && *a != '#'; ++a) {
+        if (*a == '@') {
+          host_begin = a + 1;  // drop userinfo
+          host_end = nullptr;
+          bracket = false;
+        } else if (*a == '[') {
+          bracket = true;
+        } else if (*a == ':' && !bracket && host_end == nullptr) {
+          host_end = a;  // drop the port
+        }
+      }
+      if (host_end == nullptr) host_end = a;
+      parts.host = {host_begin, static_cast<size_t>(host_end - host_begin)};
+      rest = a;
+      break;
     }
-    parts.host = authority;
-    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    if (q[0] == '/' || q[0] == '?') break;
   }
-  size_t end = rest.find_first_of("?#");
-  parts.path = rest.substr(0, end);
+  const char* stop = rest;
+  while (stop < end && *stop != '?' && *stop != '#') ++stop;
+  parts.path = {rest, static_cast<size_t>(stop - rest)};
   if (parts.path.empty()) parts.path = "/";
   return parts;
 }
@@ -43,34 +58,41 @@ bool is_uuid(std::string_view s) {
 }
 
 bool is_id_segment(std::string_view s) {
-  if (s.empty()) return false;
-  size_t digits = 0, letters = 0, other = 0;
+  if (s.size() < 4) return false;
+  size_t digits = 0, letters = 0;
   for (char c : s) {
-    if (is_digit(c)) ++digits;
-    else if (is_alpha(c)) ++letters;
-    else if (c != '-' && c != '_') ++other;
+    if (is_digit(c)) {
+      ++digits;
+    } else if (is_alpha(c)) {
+      ++letters;
+    } else if (c != '-' && c != '_') {
+      return false;
+    }
   }
-  if (other > 0) return false;
-  if (digits == s.size()) return s.size() >= 4;
-  if (is_uuid(s)) return true;
+  if (digits == s.size()) return true;
+  if (s.size() == 36 && is_uuid(s)) return true;
   return s.size() >= 16 && digits > 0 && letters > 0;
 }
 }  // namespace
 
 void fold_ids(std::string_view path, std::string& out) {
   out.clear();
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t next = path.find('/', i);
-    if (next == i) {
+  const char* p = path.data();
+  const char* end = p + path.size();
+  while (p < end) {
+    if (*p == '/') {
       out += '/';
-      ++i;
+      ++p;
       continue;
     }
-    std::string_view seg = path.substr(i, next - i);
-    out += is_id_segment(seg) ? std::string_view("{id}") : seg;
-    if (next == std::string_view::npos) break;
-    i = next;
+    const char* seg = p;
+    while (p < end && *p != '/') ++p;
+    std::string_view s(seg, static_cast<size_t>(p - seg));
+    if (is_id_segment(s)) {
+      out += "{id}";
+    } else {
+      out.append(s);
+    }
   }
   if (out.empty()) out = "/";
 }

@@ -86,7 +86,7 @@ void normalizer::impl::analyze_text_bodies(event::event& ev) {
     std::string_view copy = padded_copy(req_body.text, req_text_buf);
     od::document doc;
     od::object obj;
-    if (!body_parser.iterate(copy.data(), copy.size(), req_text_buf.capacity())
+    if (!req_body_parser.iterate(copy.data(), copy.size(), req_text_buf.capacity())
              .get(doc) &&
         !doc.get_object().get(obj)) {
       (void)scan_request_body(obj, ev);
@@ -192,7 +192,10 @@ void normalizer::impl::compute_auth(event::event& ev) {
   }
   dom::element root;
   dom::object claims;
-  if (small_dom.parse(jwt_buf).get(root) || root.get_object().get(claims)) {
+  size_t claims_len = jwt_buf.size();
+  jwt_buf.reserve(claims_len + simdjson::SIMDJSON_PADDING);  // parse in place
+  if (small_dom.parse(jwt_buf.data(), claims_len, false).get(root) ||
+      root.get_object().get(claims)) {
     return;
   }
   a.token = event::token_kind::jwt;

@@ -24,6 +24,7 @@ void normalizer::impl::reset() {
   header_values.assign(plan.items.size(), std::string_view{});
   req_body = {};
   resp_body = {};
+  headers_begin[0] = headers_begin[1] = nullptr;
   env = {};
   ts_text = {};
   ts_number.reset();
@@ -31,6 +32,20 @@ void normalizer::impl::reset() {
   har_entry = saw_request = saw_response = saw_error = false;
   message_buf.clear();
   value_pool.clear();
+}
+
+error_code key_of(simdjson::simdjson_result<od::field>& f, std::string_view& out) {
+  // Keys without escapes are read in place: no copy, no unescaping.
+  od::raw_json_string raw;
+  if (auto e = f.key().get(raw)) return e;
+  const char* s = raw.raw();
+  size_t n = 0;
+  while (s[n] != '"' && s[n] != '\\') ++n;
+  if (s[n] == '"') {
+    out = {s, n};
+    return simdjson::SUCCESS;
+  }
+  return f.unescaped_key().get(out);
 }
 
 std::string_view scalar_text(od::value v) {
@@ -89,7 +104,7 @@ error_code read_error(od::value v, std::string_view& out) {
   if (auto e = v.get_object().get(obj)) return e;
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     if (key == "message" || key == "msg" || key == "code") {
       od::value inner;
       if (auto e = f.value().get(inner)) return e;
@@ -104,7 +119,7 @@ error_code read_error(od::value v, std::string_view& out) {
 error_code normalizer::impl::parse_record(od::object top, event::event& ev) {
   for (auto f : top) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     od::value v;
     if (auto e = f.value().get(v)) return e;
     error_code e = simdjson::SUCCESS;
@@ -140,7 +155,7 @@ error_code normalizer::impl::parse_request(od::value v, event::event& ev) {
   if (v.get_object().get(obj)) return simdjson::SUCCESS;  // not an object
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     od::value fv;
     if (auto e = f.value().get(fv)) return e;
     error_code e = simdjson::SUCCESS;
@@ -150,7 +165,7 @@ error_code normalizer::impl::parse_request(od::value v, event::event& ev) {
     } else if (key == "url" || ((key == "path" || key == "uri") && ev.url.empty())) {
       ev.url = scalar_text(fv);
     } else if (key == "headers") {
-      e = parse_headers(fv, field_area::request_header);
+      headers_begin[0] = fv.raw_json_token().data();
     } else if (key == "body" || key == "json") {
       e = parse_body(fv, req_body, false, ev);
     } else if (key == "postData") {
@@ -166,7 +181,7 @@ error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
   if (v.get_object().get(obj)) return simdjson::SUCCESS;
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     od::value fv;
     if (auto e = f.value().get(fv)) return e;
     error_code e = simdjson::SUCCESS;
@@ -174,7 +189,7 @@ error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
       auto s = scalar_int(fv);
       if (s && *s > 0 && *s < 1000) ev.status = static_cast<int>(*s);
     } else if (key == "headers") {
-      e = parse_headers(fv, field_area::response_header);
+      headers_begin[1] = fv.raw_json_token().data();
     } else if (key == "body") {
       e = parse_body(fv, resp_body, true, ev);
     } else if (key == "content") {
@@ -185,6 +200,24 @@ error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
     if (e) return e;
   }
   return simdjson::SUCCESS;
+}
+
+void normalizer::impl::load_headers() {
+  static constexpr field_area areas[2] = {field_area::request_header,
+                                          field_area::response_header};
+  const char* record_end = record.data() + record.size();
+  for (int side = 0; side < 2; ++side) {
+    const char* begin = headers_begin[side];
+    if (begin == nullptr || (*begin != '{' && *begin != '[')) continue;
+    const char* end = find_value_end(begin, record_end);
+    od::document doc;
+    od::value v;
+    auto len = static_cast<size_t>(end - begin);
+    auto cap = static_cast<size_t>(record_capacity_end - begin);
+    if (header_parsers[side].iterate(begin, len, cap).get(doc)) continue;
+    if (doc.get_value().get(v)) continue;
+    (void)parse_headers(v, areas[side]);  // a broken header list: keep what was read
+  }
 }
 
 void normalizer::impl::on_header(std::string_view name, std::string_view value,
@@ -210,7 +243,7 @@ error_code normalizer::impl::parse_headers(od::value v, field_area area) {
     if (auto e = v.get_object().get(obj)) return e;
     for (auto f : obj) {
       std::string_view name;
-      if (auto e = f.unescaped_key().get(name)) return e;
+      if (auto e = key_of(f, name)) return e;
       od::value hv;
       if (auto e = f.value().get(hv)) return e;
       od::json_type ht;
@@ -237,7 +270,7 @@ error_code normalizer::impl::parse_headers(od::value v, field_area area) {
     std::string_view name, value;
     for (auto f : h) {
       std::string_view key;
-      if (auto e = f.unescaped_key().get(key)) return e;
+      if (auto e = key_of(f, key)) return e;
       od::value fv;
       if (auto e = f.value().get(fv)) return e;
       if (key == "name") name = scalar_text(fv);
@@ -279,7 +312,7 @@ error_code normalizer::impl::parse_har_content(od::value v) {
   resp_body.limit = record.data() + record.size();
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     od::value fv;
     if (auto e = f.value().get(fv)) return e;
     if (key == "text") {
@@ -301,7 +334,7 @@ error_code normalizer::impl::parse_post_data(od::value v) {
   req_body.limit = record.data() + record.size();
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     od::value fv;
     if (auto e = f.value().get(fv)) return e;
     if (key == "text") {
@@ -329,7 +362,7 @@ error_code normalizer::impl::scan_request_body(od::object obj,
                                                event::event& ev) {
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     if (key == "model_name" || (key == "model" && ev.model.empty())) {
       od::value fv;
       if (auto e = f.value().get(fv)) return e;
@@ -342,7 +375,7 @@ error_code normalizer::impl::scan_request_body(od::object obj,
 error_code normalizer::impl::scan_envelope(od::object obj) {
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     od::value v;
     if (auto e = f.value().get(v)) return e;
     error_code e = simdjson::SUCCESS;
@@ -385,7 +418,7 @@ error_code normalizer::impl::scan_data(od::value v) {
   }
   for (auto f : obj) {
     std::string_view key;
-    if (auto e = f.unescaped_key().get(key)) return e;
+    if (auto e = key_of(f, key)) return e;
     od::value fv;
     if (auto e = f.value().get(fv)) return e;
     if (key == "task_id" || (key == "id" && env.task_id.empty())) {
@@ -431,6 +464,7 @@ void normalizer::normalize(std::string_view text, size_t capacity,
   clear_event(ev);
   m.reset();
   m.record = text;
+  m.record_capacity_end = text.data() + capacity;
   od::document doc;
   error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
   od::object top;
@@ -505,6 +539,7 @@ void normalizer::impl::finish(event::event& ev) {
   ev.result = ev.failure == failure_kind::none ? event::outcome::ok
                                                : event::outcome::failure;
   if (ev.result != event::outcome::failure) return;
+  load_headers();
   compute_message(ev);
   compute_auth(ev);
   ev.request_body_json_valid = body_json_valid();

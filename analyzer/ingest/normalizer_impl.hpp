@@ -45,7 +45,11 @@ struct normalizer::impl {
 
   const event::field_plan& plan;
   od::parser parser;       // the record
-  od::parser body_parser;  // bodies logged as strings holding JSON
+  // Bodies logged as strings holding JSON: one parser per side, since views
+  // into both (the model, the envelope's message) live until the next record.
+  od::parser body_parser;      // response
+  od::parser req_body_parser;  // request
+  od::parser header_parsers[2];  // request / response headers, failures only
   simdjson::dom::parser req_dom;
   simdjson::dom::parser resp_dom;
   simdjson::dom::parser small_dom;  // JWT claims, validity checks
@@ -61,6 +65,9 @@ struct normalizer::impl {
   bool has_authorization = false;
   std::vector<std::string_view> header_values;  // by plan slot
   body_ref req_body, resp_body;
+  // Where the headers are: read only for failures (successes never need them).
+  const char* headers_begin[2] = {nullptr, nullptr};  // request, response
+  const char* record_capacity_end = nullptr;
   envelope env;
   std::string_view ts_text;
   std::optional<double> ts_number;
@@ -74,6 +81,7 @@ struct normalizer::impl {
   error_code parse_request(od::value v, event::event& ev);
   error_code parse_response(od::value v, event::event& ev);
   error_code parse_headers(od::value v, event::field_area area);
+  void load_headers();
   void on_header(std::string_view name, std::string_view value,
                  event::field_area area);
   error_code parse_body(od::value v, body_ref& body, bool is_response,
@@ -91,6 +99,9 @@ struct normalizer::impl {
   std::optional<bool> body_json_valid();
   std::string_view body_text(const body_ref& body, std::string& decoded);
 };
+
+/// A member's key: read in place when it has no escapes (the usual case).
+error_code key_of(simdjson::simdjson_result<od::field>& f, std::string_view& out);
 
 /// Reads a string or a number's raw text; empty for other types.
 std::string_view scalar_text(od::value v);

@@ -2,6 +2,9 @@
 #include "analyzer/ingest/reader.hpp"
 
 #include <algorithm>
+#if defined(__AVX2__)
+#  include <immintrin.h>
+#endif
 #include <cstring>
 #include <fmt/format.h>
 
@@ -42,6 +45,24 @@ void buffer_pool::release(buffer b) {
 
 namespace {
 
+/// Number of '\n' in [p, p + n). std::count compiles to a slow widening
+/// loop here; a compare + movemask + popcount per 32 bytes is several times
+/// cheaper.
+int64_t count_newlines(const char* p, size_t n) {
+  int64_t count = 0;
+  size_t i = 0;
+#if defined(__AVX2__)
+  const __m256i nl = _mm256_set1_epi8('\n');
+  for (; i + 32 <= n; i += 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl)));
+    count += __builtin_popcount(mask);
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1 : 0;
+  return count;
+}
+
 /// Reads until `n` bytes arrived or the stream ended or failed. Counts
 /// the newlines of each piece right after reading it, while it is still in
 /// cache (a second pass over a whole chunk would come from memory).
@@ -63,7 +84,7 @@ struct filler {
       } else if (r == 0) {
         eof = true;
       } else {
-        newlines += std::count(p + got, p + got + r, '\n');
+        newlines += count_newlines(p + got, static_cast<size_t>(r));
         got += static_cast<size_t>(r);
         report.bytes += r;
       }
@@ -138,7 +159,7 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
           opt.max_record_bytes)));
       ++line;
       fill = skip_line(in, buf, usable);
-      in.newlines = std::count(buf.data.get(), buf.data.get() + fill, '\n');
+      in.newlines = count_newlines(buf.data.get(), fill);
     } else {
       size_t bigger = std::min(usable * 2, opt.max_record_bytes);
       buffer grown = pool.acquire(bigger + pad);
