@@ -58,6 +58,15 @@ void plain_text(std::string_view in, std::string& out, size_t max) {
 }
 
 namespace {
+// Decodes only the first bytes of a base64 body: enough to tell a JSON
+// envelope from an image without decoding megabytes.
+bool base64_starts_like_json(std::string_view b64) {
+  std::string head;
+  if (!base64_decode(b64.substr(0, 64), head)) return true;  // let the full decode decide
+  std::string_view h = core::trim(head);
+  return h.empty() || h.front() == '{' || h.front() == '[';
+}
+
 bool looks_like_json(std::string_view s) {
   s = core::trim(s);
   return !s.empty() && (s.front() == '{' || s.front() == '[');
@@ -93,6 +102,10 @@ void normalizer::impl::analyze_text_bodies(event::event& ev) {
     }
   }
   if (resp_body.type != body_ref::kind::text) return;
+  if (resp_body.base64 && ev.status > 0 && ev.status < 400 &&
+      !base64_starts_like_json(resp_body.text)) {
+    return;  // an image or video answered with success: nothing to read
+  }
   std::string_view text = body_text(resp_body, decoded_resp);
   if (looks_like_json(text)) {
     std::string_view copy = padded_copy(text, resp_text_buf);
