@@ -30,7 +30,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   analyze->add_option("inputs", o.inputs,
                       "Files, folders (read recursively, sorted) or - for stdin");
   analyze->add_option("-f,--format", o.format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))->capture_default_str();
   analyze->add_option("-o,--output", o.output, "Write the report here instead of stdout");
   analyze->add_option("--events", o.events,
                       "Also write one JSON object per input record to this file");
@@ -46,6 +46,18 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 32))->capture_default_str();
   analyze->add_option("--color", o.color, "Colour in the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  analyze->add_option("--fail-on", o.fail_on,
+                      "Exit 1 when COND holds, e.g. 'failure-rate>5%', "
+                      "'cause:billing.insufficient_credits>=1', 'category:auth>0', "
+                      "'unclassified>0', 'malformed>=10' (ops > >= < <= ==; repeatable)")
+      ->allow_extra_args(false)->type_name("COND");
+  analyze->add_option("--progress", o.progress,
+                      "Progress line on stderr (auto: when stderr is a terminal)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  analyze->add_flag("--stats", o.stats,
+                    "Print run statistics on stderr: records, MB/s, phase times, peak memory");
+  analyze->add_flag("--show-prompts", o.show_prompts,
+                    "Allow prompts in the output (hidden by default)");
   analyze->callback([&] { o.cmd = command::analyze; });
 
   CLI::App* rules = app.add_subcommand("rules", "List, check and test rule files");
@@ -68,6 +80,8 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   add_rule_options(*explain, o);
   explain->add_option("--input-format", o.input_format, "Override format detection")
       ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+  explain->add_flag("--show-prompts", o.show_prompts,
+                    "Show request prompts (first 200 characters); hidden by default");
   explain->callback([&] { o.cmd = command::explain; });
 
   try {

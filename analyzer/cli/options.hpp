@@ -31,6 +31,10 @@ struct options {
   std::string input_format = "auto";
   uint64_t max_record_bytes = uint64_t{64} << 20;
   std::string color = "auto";
+  std::vector<std::string> fail_on;  // raw --fail-on conditions
+  std::string progress = "auto";
+  bool stats = false;
+  bool show_prompts = false;
   std::string explain_target;
   bool verbose = false;
 };

@@ -12,8 +12,11 @@
 #include <thread>
 
 #include "analyzer/cli/config.hpp"
+#include "analyzer/cli/fail_on.hpp"
 #include "analyzer/cli/inputs.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/progress.hpp"
+#include "analyzer/cli/run_stats.hpp"
 #include "analyzer/cli/worker.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
@@ -54,9 +57,26 @@ struct analyze_config {
   ingest::pipeline_options pipeline;
   worker_config worker;
   bool color = false;
+  std::vector<fail_on_condition> gate;
+  bool progress = false;
 };
 
-bool configure(const options& o, analyze_config& c) {
+/// Every --fail-on condition, each problem reported (usage errors).
+bool configure_gate(const options& o, analyze_config& c) {
+  bool ok = true;
+  for (const auto& text : o.fail_on) {
+    std::string why;
+    if (auto cond = parse_fail_on(text, why)) {
+      c.gate.push_back(std::move(*cond));
+    } else {
+      print_usage_error(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool configure_window(const options& o, analyze_config& c) {
   int64_t now = now_ms();
   for (auto [text, out] : {std::pair{&o.since, &c.worker.since_ms},
                            std::pair{&o.until, &c.worker.until_ms}}) {
@@ -69,6 +89,10 @@ bool configure(const options& o, analyze_config& c) {
       return false;
     }
   }
+  return true;
+}
+
+bool configure_inputs(const options& o, analyze_config& c) {
   std::vector<std::string> args = o.inputs;
   if (args.empty()) {
     if (isatty(STDIN_FILENO)) {
@@ -83,6 +107,11 @@ bool configure(const options& o, analyze_config& c) {
                       "optionally .gz/.zst)");
     return false;
   }
+  return true;
+}
+
+bool configure(const options& o, analyze_config& c) {
+  if (!configure_gate(o, c) || !configure_window(o, c) || !configure_inputs(o, c)) return false;
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   c.pipeline.threads = o.threads > 0 ? o.threads : hw;
   c.pipeline.reader.max_record_bytes = o.max_record_bytes;
@@ -96,6 +125,7 @@ bool configure(const options& o, analyze_config& c) {
   }
   bool tty = o.output.empty() && isatty(STDOUT_FILENO);
   c.color = o.color == "always" || (o.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
+  c.progress = progress_wanted(o.progress);
   return true;
 }
 
@@ -115,32 +145,41 @@ std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_
   return out;
 }
 
-}  // namespace
-
-exit_code run_analyze(const options& o) {
-  analyze_config cfg;
-  if (!configure(o, cfg)) return exit_code::error;
-
+/// The rules, or null after printing why not.
+std::unique_ptr<rules::ruleset> load_rules(const options& o, const analyze_config& c) {
   core::diagnostics problems;
   auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
   print_diagnostics(problems);
   if (!rules) {
     print_error(fmt::format("the rules are invalid ({} problem{}); nothing was analyzed",
                             problems.size(), problems.size() == 1 ? "" : "s"));
-    return exit_code::error;
+    return nullptr;
   }
-  cfg.worker.rules = rules.get();
+  // An unknown id is not an error (a cause may simply not exist yet), but
+  // it is most often a typo in the nightly job.
+  for (const auto& w : unknown_id_warnings(c.gate, *rules)) print_warning(w);
+  return rules;
+}
 
+/// Reads every input through the workers, writing --events in input order.
+/// nullopt (after printing why) when the events file cannot be written.
+std::optional<std::vector<ingest::input_report>> stream(
+    const options& o, analyze_config& cfg,
+    std::vector<std::unique_ptr<ingest::chunk_worker>>& workers) {
   std::FILE* events = nullptr;
   if (!o.events.empty()) {
     events = o.events == "-" ? stdout : std::fopen(o.events.c_str(), "wb");
     if (events == nullptr) {
       print_usage_error(fmt::format("cannot write --events file {}", o.events));
-      return exit_code::error;
+      return std::nullopt;
     }
   }
-
-  std::vector<std::unique_ptr<ingest::chunk_worker>> workers;
+  ingest::progress_counters counters;
+  std::optional<progress_display> progress;
+  if (cfg.progress) {
+    cfg.pipeline.progress = cfg.worker.progress = &counters;
+    progress.emplace(counters, total_input_bytes(cfg.inputs));
+  }
   for (unsigned i = 0; i < cfg.pipeline.threads; ++i) {
     workers.push_back(std::make_unique<analyze_worker>(cfg.worker));
   }
@@ -151,33 +190,106 @@ exit_code run_analyze(const options& o) {
       throw std::runtime_error(fmt::format("cannot write --events file {}", o.events));
     }
   });
+  if (progress) progress->stop();
+  cfg.pipeline.progress = cfg.worker.progress = nullptr;
   if (events != nullptr && events != stdout && std::fclose(events) != 0) {
     print_error(fmt::format("cannot write --events file {}", o.events));
-    return exit_code::error;
+    return std::nullopt;
   }
+  return reports;
+}
+
+std::string render(const options& o, const report::summary& s, bool color) {
+  if (o.format == "json") return report::write_json(s);
+  if (o.format == "markdown") return report::write_markdown(s);
+  if (o.format == "html") return report::write_html(s);
+  return report::write_text(s, color);
+}
+
+/// Each input's errors on stderr; true when there was any.
+bool report_input_errors(const report::summary& s) {
+  bool any = false;
+  for (const auto& r : s.inputs) {
+    for (const auto& e : r.errors) {
+      print_error(fmt::format("{}: {}", r.path, e));
+      any = true;
+    }
+  }
+  return any;
+}
+
+/// A line on stderr per met condition: the report may be a file nobody
+/// reads unless the job fails.
+void report_gate(const std::vector<report::gate_result>& gate) {
+  for (const auto& g : gate) {
+    if (!g.met) continue;
+    bool rate = g.condition.rfind("failure-rate", 0) == 0;
+    print_err(fmt::format("kling-triage: --fail-on `{}` met (value {})\n", g.condition,
+                          rate ? fmt::format("{:.2f}%", g.value * 100) : fmt::format("{}", g.value)));
+  }
+}
+
+run_stats collect_stats(const report::summary& s, unsigned threads) {
+  run_stats st;
+  st.records = s.agg->records + s.agg->filtered;
+  st.inputs = s.inputs.size();
+  for (const auto& in : s.inputs) {
+    st.raw_bytes += in.raw_bytes;
+    st.bytes += in.bytes;
+  }
+  st.threads = threads;
+  return st;
+}
+
+}  // namespace
+
+exit_code run_analyze(const options& o) {
+  phase_clock clock;
+  analyze_config cfg;
+  if (!configure(o, cfg)) return exit_code::error;
+
+  auto rules = load_rules(o, cfg);
+  if (!rules) return exit_code::error;
+  cfg.worker.rules = rules.get();
+  double load_rules_s = clock.lap();
+
+  // Workers each own an aggregator; merged exactly below.
+  std::vector<std::unique_ptr<ingest::chunk_worker>> workers;
+  auto reports = stream(o, cfg, workers);
+  if (!reports) return exit_code::error;
+  double stream_s = clock.lap();
 
   aggregate::aggregator total(rules->size());
   for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
+  double merge_s = clock.lap();
 
-  auto s = report::summary::build(total, *rules, describe_inputs(reports));
+  auto s = report::summary::build(total, *rules, describe_inputs(*reports));
   s.tool_version = KLING_TRIAGE_VERSION;
   s.generated_at = event::format_time(now_ms());
   s.since_ms = cfg.worker.since_ms;
   s.until_ms = cfg.worker.until_ms;
-  std::string text = o.format == "json" ? report::write_json(s) : report::write_text(s, cfg.color);
-  if (auto err = write_file(o.output, text); !err.empty()) {
+  s.show_prompts = o.show_prompts;
+  s.gate = evaluate_gate(cfg.gate, s);
+  if (auto err = write_file(o.output, render(o, s, cfg.color)); !err.empty()) {
     print_error(err);
     return exit_code::error;
   }
+  double report_s = clock.lap();
 
-  bool input_error = false;
-  for (const auto& r : s.inputs) {
-    for (const auto& e : r.errors) {
-      print_error(fmt::format("{}: {}", r.path, e));
-      input_error = true;
-    }
+  bool input_error = report_input_errors(s);
+  report_gate(s.gate);
+  if (o.stats) {
+    run_stats st = collect_stats(s, cfg.pipeline.threads);
+    st.load_rules_s = load_rules_s;
+    st.stream_s = stream_s;
+    st.merge_s = merge_s;
+    st.report_s = report_s;
+    st.total_s = clock.total();
+    print_err(format_stats(st, peak_memory_bytes()));
   }
-  return input_error ? exit_code::error : exit_code::ok;
+  // An unreadable input wins: the gate was measured on partial data.
+  if (input_error) return exit_code::error;
+  return gate_failed(s.gate) ? exit_code::findings : exit_code::ok;
 }
 
 }  // namespace analyzer::cli

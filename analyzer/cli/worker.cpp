@@ -14,6 +14,16 @@ analyze_worker::analyze_worker(const worker_config& config)
     : config_(config), norm_(config.rules->plan()), agg_(config.rules->size()) {}
 
 std::string analyze_worker::process(const ingest::chunk& c) {
+  if (config_.progress == nullptr) return process_records(c);
+  // Once per chunk, not per record: one relaxed add is free at this rate.
+  int64_t before = agg_.records + agg_.filtered;
+  std::string out = process_records(c);
+  config_.progress->records.fetch_add(agg_.records + agg_.filtered - before,
+                                      std::memory_order_relaxed);
+  return out;
+}
+
+std::string analyze_worker::process_records(const ingest::chunk& c) {
   std::string out;
   ev_.source = c.source;
   const char* data = c.buf.data.get();

@@ -18,6 +18,7 @@ struct worker_config {
   bool write_events = false;
   std::optional<int64_t> since_ms, until_ms;
   size_t max_record_bytes = size_t{64} << 20;
+  ingest::progress_counters* progress = nullptr;  // records are added per chunk
 };
 
 /// One pipeline worker: normalize → classify → aggregate (→ event line).
@@ -28,6 +29,7 @@ class analyze_worker final : public ingest::chunk_worker {
   const aggregate::aggregator& result() const { return agg_; }
 
  private:
+  std::string process_records(const ingest::chunk& c);
   void handle_line(const ingest::chunk& c, const char* begin, const char* end,
                    int64_t line, std::string& out);
   void handle(std::string_view text, size_t capacity, std::string& out);

@@ -59,19 +59,24 @@ bool is_uuid(std::string_view s) {
 
 bool is_id_segment(std::string_view s) {
   if (s.size() < 4) return false;
-  size_t digits = 0, letters = 0;
+  size_t digits = 0, letters = 0, upper = 0;
   for (char c : s) {
     if (is_digit(c)) {
       ++digits;
     } else if (is_alpha(c)) {
       ++letters;
+      upper += c <= 'Z' ? 1 : 0;
     } else if (c != '-' && c != '_') {
       return false;
     }
   }
   if (digits == s.size()) return true;
   if (s.size() == 36 && is_uuid(s)) return true;
-  return s.size() >= 16 && digits > 0 && letters > 0;
+  // Long tokens mixing letters and digits are ids (Kling task ids are
+  // numeric or base64-like), but lower-case words with a digit here and
+  // there are endpoint names: multi-image2video, text2video.
+  bool id_like = upper > 0 || digits * 4 >= s.size();
+  return s.size() >= 16 && digits > 0 && letters > 0 && id_like;
 }
 }  // namespace
 

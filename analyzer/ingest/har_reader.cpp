@@ -42,11 +42,11 @@ struct har_stop {
 class har_scanner {
  public:
   har_scanner(uint32_t source, byte_source& src, input_report& report,
-              buffer initial, size_t fill, bool eof,
+              buffer initial, size_t fill, bool eof, int64_t skipped,
               const reader_options& options, buffer_pool& pool,
               const chunk_emitter& emit)
       : source_(source), src_(src), report_(report), window_(std::move(initial)),
-        len_(fill), eof_(eof), opt_(options), pool_(pool), emit_(emit) {}
+        len_(fill), base_(skipped), eof_(eof), opt_(options), pool_(pool), emit_(emit) {}
 
   void run();
 
@@ -257,7 +257,7 @@ class har_scanner {
   buffer window_;
   size_t pos_ = 0;
   size_t len_;
-  int64_t base_ = 0;
+  int64_t base_;  // file offset of window_[0] (a stripped BOM counts)
   bool eof_;
   const reader_options& opt_;
   buffer_pool& pool_;
@@ -284,8 +284,10 @@ void har_scanner::read_entry() {
     skip_value();
   } catch (...) {
     capturing_ = false;
-    records_.push_back({entry_start_, 0, entry_index_, false,
-                        "entry cut off: the file ends inside it"});
+    if (out_size_ > entry_start_ || oversized_) {  // it had begun
+      records_.push_back({entry_start_, 0, entry_index_, false,
+                          "entry cut off: the file ends inside it"});
+    }
     throw;
   }
   capturing_ = false;
@@ -371,11 +373,11 @@ void har_scanner::run() {
 }  // namespace
 
 void read_har(uint32_t source, byte_source& src, input_report& report,
-              buffer initial, size_t fill, bool eof,
+              buffer initial, size_t fill, bool eof, int64_t skipped,
               const reader_options& options, buffer_pool& pool,
               const chunk_emitter& emit) {
   har_scanner scanner(source, src, report, std::move(initial), fill, eof,
-                      options, pool, emit);
+                      skipped, options, pool, emit);
   scanner.run();
 }
 

@@ -94,6 +94,22 @@ class exchange {
   std::exception_ptr error_;
 };
 
+/// read_input, also publishing the input's raw bytes read after each chunk
+/// (the byte source is only reachable while its stream is being read).
+input_report read_counted(uint32_t source, const std::string& path,
+                          const pipeline_options& options, buffer_pool& pool,
+                          int64_t raw_before, exchange& ex) {
+  opened_input in = open_input(path);
+  const byte_source* raw = in.source.get();
+  progress_counters* progress = options.progress;
+  return read_stream(source, path, std::move(in), options.reader, pool, [&](chunk&& c) {
+    if (progress != nullptr && raw != nullptr) {
+      progress->raw_bytes_read.store(raw_before + raw->raw_bytes(), std::memory_order_relaxed);
+    }
+    ex.push(std::move(c));
+  });
+}
+
 }  // namespace
 
 std::vector<input_report> run_pipeline(
@@ -106,10 +122,15 @@ std::vector<input_report> run_pipeline(
 
   std::thread reader([&] {
     try {
+      int64_t raw_before = 0;  // raw bytes of the inputs already read
       for (size_t i = 0; i < inputs.size(); ++i) {
-        reports[i] = read_input(static_cast<uint32_t>(i), inputs[i],
-                                options.reader, pool,
-                                [&](chunk&& c) { ex.push(std::move(c)); });
+        reports[i] = read_counted(static_cast<uint32_t>(i), inputs[i], options,
+                                  pool, raw_before, ex);
+        raw_before += reports[i].raw_bytes;
+        if (options.progress != nullptr) {
+          options.progress->raw_bytes_read.store(raw_before, std::memory_order_relaxed);
+          options.progress->inputs_done.fetch_add(1, std::memory_order_relaxed);
+        }
       }
     } catch (...) {
       ex.abort(std::current_exception());
@@ -119,10 +140,14 @@ std::vector<input_report> run_pipeline(
 
   std::vector<std::thread> threads;
   for (auto& w : workers) {
-    threads.emplace_back([&ex, &pool, worker = w.get()] {
+    threads.emplace_back([&ex, &pool, worker = w.get(), progress = options.progress] {
       try {
         while (auto c = ex.pop()) {
           std::string out = worker->process(*c);
+          if (progress != nullptr) {
+            progress->bytes_done.fetch_add(static_cast<int64_t>(c->size),
+                                           std::memory_order_relaxed);
+          }
           pool.release(std::move(c->buf));
           ex.done(c->seq, std::move(out));
         }

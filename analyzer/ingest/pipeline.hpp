@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,9 +24,21 @@ class chunk_worker {
   virtual std::string process(const chunk& c) = 0;
 };
 
+/// Live counters for a progress display. Updated once per chunk with
+/// relaxed atomics (cheap; a reader may see them slightly out of step with
+/// each other). The pipeline sets the byte counts; `records` is for the
+/// workers to add to, as only they know how many records a chunk held.
+struct progress_counters {
+  std::atomic<int64_t> raw_bytes_read{0};  // from the inputs, as stored (compressed)
+  std::atomic<int64_t> bytes_done{0};      // decompressed bytes the workers finished
+  std::atomic<int64_t> records{0};
+  std::atomic<int64_t> inputs_done{0};
+};
+
 struct pipeline_options {
   unsigned threads = 1;
   reader_options reader;
+  progress_counters* progress = nullptr;  // optional; must outlive the run
 };
 
 /// One reader thread cuts the inputs (in order) into chunks; `threads`

@@ -188,16 +188,18 @@ input_report read_stream(uint32_t source, const std::string& path,
   const size_t pad = required_padding();
   buffer buf = pool.acquire(options.chunk_bytes + pad);
   size_t fill = f.fill(buf.data.get(), std::min<size_t>(options.chunk_bytes, 1 << 16));
+  int64_t bom = 0;
   if (fill >= 3 && std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
     std::memmove(buf.data.get(), buf.data.get() + 3, fill - 3);
     fill -= 3;
+    bom = 3;
   }
   report.format = options.format != input_format::auto_detect
                       ? options.format
                       : sniff_format({buf.data.get(), fill}, path);
   if (report.format == input_format::har) {
-    read_har(source, *in.source, report, std::move(buf), fill, f.eof, options,
-             pool, emit);
+    read_har(source, *in.source, report, std::move(buf), fill, f.eof, bom,
+             options, pool, emit);
   } else {
     read_jsonl(source, f, std::move(buf), fill, options, pool, emit);
   }

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 
+#include "analyzer/report/timeline.hpp"
+
 namespace analyzer::report {
 
 summary summary::build(const aggregate::aggregator& agg,
@@ -48,6 +50,7 @@ summary summary::build(const aggregate::aggregator& agg,
   for (const auto& [id, n] : by_category) s.categories.push_back({id, n});
   std::stable_sort(s.categories.begin(), s.categories.end(),
                    [](const category_row& a, const category_row& b) { return a.count > b.count; });
+  fill_timeline(s);
   return s;
 }
 

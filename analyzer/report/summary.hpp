@@ -4,6 +4,7 @@
 /// only format: every number comes from the summary.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,37 @@ struct category_row {
   int64_t count = 0;
 };
 
+/// Failures over time at a resolution chosen from the window (see
+/// timeline.hpp). Counts are exact sums of the aggregator's minutes.
+struct timeline_bucket {
+  int64_t start_ms = 0;
+  int64_t records = 0;
+  int64_t failures = 0;
+  std::map<std::string, int64_t> by_category;
+};
+
+struct timeline {
+  int64_t bucket_seconds = 60;
+  std::vector<timeline_bucket> buckets;  // contiguous, oldest first
+};
+
+/// A period where the failure rate rose well above its baseline.
+struct incident {
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;  // exclusive
+  int64_t records = 0;
+  int64_t failures = 0;
+  double peak_failure_rate = 0;
+  std::vector<std::pair<std::string, int64_t>> top_causes;  // id, count
+};
+
+/// One `--fail-on` condition and whether it held.
+struct gate_result {
+  std::string condition;  // as written
+  double value = 0;       // the measured left-hand side
+  bool met = false;
+};
+
 /// Everything a reporter needs, computed once.
 struct summary {
   std::string tool_version;
@@ -50,6 +82,10 @@ struct summary {
   std::vector<cause_row> causes;        // count desc, then id; count > 0
   std::vector<category_row> categories; // count desc, then id
   int64_t unclassified = 0;
+  struct timeline timeline;
+  std::vector<incident> incidents;
+  std::vector<gate_result> gate;  // empty without --fail-on
+  bool show_prompts = false;
 
   /// Joins aggregates with rule metadata and sorts causes and categories.
   static summary build(const aggregate::aggregator& agg,
@@ -62,5 +98,7 @@ std::string source_of(const summary& s, uint32_t source);
 
 std::string write_json(const summary& s);
 std::string write_text(const summary& s, bool color);
+std::string write_markdown(const summary& s);
+std::string write_html(const summary& s);
 
 }  // namespace analyzer::report

@@ -51,7 +51,7 @@ const EXPECT = {
   auth_token_not_yet_valid: ['auth.token_not_yet_valid'],
   auth_bad_signature: ['auth.invalid_token'],
   auth_garbage_token: ['auth.invalid_token'],
-  auth_wrong_credential_type: ['auth.wrong_credential_type', 'auth.invalid_token'],
+  auth_wrong_credential_type: ['auth.wrong_credential_type', 'auth.wrong_credential_type'],
   auth_invalid_api_key: ['auth.invalid_token'],
 
   billing_1102: ['billing.insufficient_credits', 'rate_limit.requests'],

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// `--fail-on COND`: the nightly gate. Conditions are parsed and validated
+/// before any work (a bad one is a usage error), then evaluated against the
+/// finished summary. Nothing here prints: callers get error and warning
+/// texts to show.
+///
+/// Grammar (contract.md): `failure-rate<op><rate>`, `category:<id><op><n>`,
+/// `cause:<id><op><n>`, `unclassified<op><n>`, `malformed<op><n>`, with
+/// `<op>` one of `>`, `>=`, `<`, `<=`, `==`. A rate is a percentage
+/// (`5%`, 0–100) or a fraction (`0.05`, 0–1); a count is a whole number.
+/// Spaces around the operator are allowed.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/report/summary.hpp"
+#include "analyzer/rules/ruleset.hpp"
+
+namespace analyzer::cli {
+
+enum class gate_metric { failure_rate, category, cause, unclassified, malformed };
+enum class gate_op { gt, ge, lt, le, eq };
+
+struct fail_on_condition {
+  std::string text;  // as written, for the report
+  gate_metric metric = gate_metric::failure_rate;
+  std::string id;    // category or cause id; empty otherwise
+  gate_op op = gate_op::gt;
+  double threshold = 0;  // a fraction for failure-rate, else a count
+};
+
+/// Parses one condition. Returns nullopt and sets `error` (naming what is
+/// wrong, without the condition itself) when it is invalid.
+std::optional<fail_on_condition> parse_fail_on(std::string_view text, std::string& error);
+
+/// Whether `value <op> threshold` holds (== with a tolerance for rates).
+bool compare(gate_op op, double value, double threshold);
+
+/// The measured left-hand side: failures / records (0 without records), or
+/// a count. An id no rule has counts 0.
+double measure(const fail_on_condition& c, const report::summary& s);
+
+/// One result per condition, in the given order.
+std::vector<report::gate_result> evaluate_gate(const std::vector<fail_on_condition>& conditions,
+                                               const report::summary& s);
+
+/// True when any condition was met.
+bool gate_failed(const std::vector<report::gate_result>& results);
+
+/// A warning text for each condition whose id is neither a loaded rule's
+/// id or category nor unclassified (likely a typo: it will count 0).
+std::vector<std::string> unknown_id_warnings(const std::vector<fail_on_condition>& conditions,
+                                             const rules::ruleset& rules);
+
+}  // namespace analyzer::cli
