@@ -23,6 +23,8 @@ url_parts split_url(std::string_view url) {
           bracket = false;
         } else if (*a == '[') {
           bracket = true;
+        } else if (*a == ']') {
+          bracket = false;  // [::1]:8080: the port follows the bracket
         } else if (*a == ':' && !bracket && host_end == nullptr) {
           host_end = a;  // drop the port
         }

@@ -470,8 +470,12 @@ void normalizer::normalize(std::string_view text, size_t capacity,
   od::object top;
   char first = text.empty() ? ' ' : text.front();
   if (first != '{' && e != simdjson::UTF8_ERROR) {
+    std::string_view t = core::trim(text);
+    bool scalar = t == "true" || t == "false" || t == "null" ||
+                  core::parse_number(t).has_value();
     return set_malformed(ev, first == '[' ? "a JSON array, not an object"
                              : first == '"' ? "a JSON string, not an object"
+                             : scalar       ? "a JSON scalar, not an object"
                                             : "not JSON: a line of plain text");
   }
   if (!e) e = doc.get_object().get(top);

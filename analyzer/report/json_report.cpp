@@ -2,6 +2,7 @@
 // The JSON report: the schema in contract.md (kling-triage/report@1).
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <vector>
 
 #include "analyzer/report/json_writer.hpp"
@@ -100,6 +101,46 @@ void write_cause(json_writer& w, const summary& s, const cause_row& c) {
   w.end_object();
 }
 
+void write_timeline(json_writer& w, const summary& s) {
+  w.key("timeline").begin_object().field("bucket_seconds", s.timeline.bucket_seconds);
+  w.key("buckets").begin_array();
+  for (const auto& b : s.timeline.buckets) {
+    w.begin_object();
+    w.key("start").time(b.start_ms);
+    w.field("records", b.records).field("failures", b.failures);
+    w.key("by_category").begin_object();
+    for (const auto& [id, n] : b.by_category) w.field(id, n);
+    w.end_object().end_object();
+  }
+  w.end_array().end_object();
+}
+
+void write_incidents(json_writer& w, const summary& s) {
+  w.key("incidents").begin_array();
+  for (const auto& inc : s.incidents) {
+    w.begin_object();
+    w.key("start").time(inc.start_ms);
+    w.key("end").time(inc.end_ms);
+    w.field("records", inc.records).field("failures", inc.failures)
+        .field("peak_failure_rate", inc.peak_failure_rate);
+    w.key("top_causes").begin_array();
+    for (const auto& [id, n] : inc.top_causes) {
+      w.begin_object().field("id", id).field("count", n).end_object();
+    }
+    w.end_array().end_object();
+  }
+  w.end_array();
+}
+
+/// Failures by their cause's retry advice; every key always present.
+void write_retryable(json_writer& w, const summary& s) {
+  std::map<std::string, int64_t> by{{"yes", 0}, {"no", 0}, {"after_fix", 0}, {"unknown", 0}};
+  for (const auto& c : s.causes) by[by.count(c.retryable) > 0 ? c.retryable : "unknown"] += c.stats->count;
+  w.key("retryable").begin_object();
+  for (const char* k : {"yes", "no", "after_fix", "unknown"}) w.field(k, by[k]);
+  w.end_object();
+}
+
 }  // namespace
 
 std::string write_json(const summary& s) {
@@ -148,9 +189,12 @@ std::string write_json(const summary& s) {
     w.field("error", m.error).end_object();
   }
   w.end_array().end_object();
+  write_timeline(w, s);
+  write_incidents(w, s);
   w.key("breakdowns").begin_object();
   sorted_counts(w, "endpoints", agg.endpoints);
   sorted_counts(w, "models", agg.models);
+  write_retryable(w, s);
   w.end_object();
   w.end_object();
   w.str() += '\n';
