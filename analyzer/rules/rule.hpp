@@ -26,6 +26,7 @@ struct matcher {
   enum class kind : uint8_t { equals, one_of, regex, range, exists, negate };
   kind type = kind::equals;
   std::vector<literal> values;     // equals (one), one_of
+  std::vector<double> numbers;     // one_of: the numeric values, sorted
   int regex = -1;                  // index into the rule set's regex table
   std::optional<double> lo, hi;    // range; nullopt: open side
   bool exists = true;              // exists

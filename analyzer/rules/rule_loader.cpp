@@ -363,7 +363,9 @@ std::optional<matcher> file_loader::load_matcher(const YAML::Node& node,
         return std::nullopt;
       }
       m.values.push_back(make_literal(item));
+      if (m.values.back().number) m.numbers.push_back(*m.values.back().number);
     }
+    std::sort(m.numbers.begin(), m.numbers.end());
     return m;
   }
   if (node.IsMap()) return load_matcher_map(node, field);

@@ -242,6 +242,10 @@ class evaluator {
     switch (m.type) {
       case matcher::kind::equals: return equals(v, m.values.front());
       case matcher::kind::one_of:
+        // Numbers (status, code lists of 20+ values) by binary search.
+        if (v.type == event::field_value::kind::number) {
+          return std::binary_search(m.numbers.begin(), m.numbers.end(), v.number);
+        }
         return std::any_of(m.values.begin(), m.values.end(),
                            [&](const literal& l) { return equals(v, l); });
       case matcher::kind::range: {
