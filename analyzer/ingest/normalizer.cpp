@@ -100,106 +100,85 @@ error_code read_error(od::value v, std::string_view& out) {
   if (auto e = v.type().get(t)) return e;
   if (t == od::json_type::string) return v.get_string().get(out);
   if (t != od::json_type::object) return simdjson::SUCCESS;
-  od::object obj;
-  if (auto e = v.get_object().get(obj)) return e;
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
+  return for_each_member(v, [&](std::string_view key, od::value inner) {
     if (key == "message" || key == "msg" || key == "code") {
-      od::value inner;
-      if (auto e = f.value().get(inner)) return e;
       std::string_view s = scalar_text(inner);
       if (!s.empty() && (out.empty() || key == "message")) out = s;
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 }  // namespace
 
 error_code normalizer::impl::parse_record(od::object top, event::event& ev) {
-  for (auto f : top) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
-    od::value v;
-    if (auto e = f.value().get(v)) return e;
-    error_code e = simdjson::SUCCESS;
+  return for_each_member(top, [&](std::string_view key, od::value v) {
     if (key == "ts" || key == "timestamp" || key == "@timestamp" ||
         key == "startedDateTime") {
       har_entry = har_entry || key == "startedDateTime";
-      e = read_time(v, ts_text, ts_number);
-    } else if (key == "time") {
+      return read_time(v, ts_text, ts_number);
+    }
+    if (key == "time") {
       std::string_view text;
-      e = read_time(v, text, time_number);
+      error_code e = read_time(v, text, time_number);
       if (!text.empty()) ts_text = text;
-    } else if (key == "request") {
+      return e;
+    }
+    if (key == "request") {
       saw_request = true;
-      e = parse_request(v, ev);
-    } else if (key == "response") {
+      return parse_request(v, ev);
+    }
+    if (key == "response") {
       saw_response = true;
-      e = parse_response(v, ev);
-    } else if (key == "error" || key == "_error" || key == "_failureText") {
+      return parse_response(v, ev);
+    }
+    if (key == "error" || key == "_error" || key == "_failureText") {
       saw_error = true;
-      e = read_error(v, ev.error);
-    } else if (key == "duration_ms" || key == "latency_ms" ||
-               key == "elapsed_ms" || key == "duration") {
+      return read_error(v, ev.error);
+    }
+    if (key == "duration_ms" || key == "latency_ms" || key == "elapsed_ms" ||
+        key == "duration") {
       double d = 0;
       if (!v.get_double().get(d)) ev.duration_ms = d;
     }
-    if (e) return e;
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code normalizer::impl::parse_request(od::value v, event::event& ev) {
-  od::object obj;
-  if (v.get_object().get(obj)) return simdjson::SUCCESS;  // not an object
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
-    od::value fv;
-    if (auto e = f.value().get(fv)) return e;
-    error_code e = simdjson::SUCCESS;
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
     if (key == "method") {
       method_buf = core::to_upper(scalar_text(fv));
       ev.method = method_buf;
-    } else if (key == "url" || ((key == "path" || key == "uri") && ev.url.empty())) {
+    } else if (key == "url" ||
+               ((key == "path" || key == "uri") && ev.url.empty())) {
       ev.url = scalar_text(fv);
     } else if (key == "headers") {
       headers_begin[0] = fv.raw_json_token().data();
     } else if (key == "body" || key == "json") {
-      e = parse_body(fv, req_body, false, ev);
+      return parse_body(fv, req_body, false, ev);
     } else if (key == "postData") {
-      e = parse_post_data(fv);
+      return parse_post_data(fv);
     }
-    if (e) return e;
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
-  od::object obj;
-  if (v.get_object().get(obj)) return simdjson::SUCCESS;
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
-    od::value fv;
-    if (auto e = f.value().get(fv)) return e;
-    error_code e = simdjson::SUCCESS;
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
     if (key == "status" || key == "status_code" || key == "statusCode") {
       auto s = scalar_int(fv);
       if (s && *s > 0 && *s < 1000) ev.status = static_cast<int>(*s);
     } else if (key == "headers") {
       headers_begin[1] = fv.raw_json_token().data();
     } else if (key == "body") {
-      e = parse_body(fv, resp_body, true, ev);
+      return parse_body(fv, resp_body, true, ev);
     } else if (key == "content") {
-      e = parse_har_content(fv);
+      return parse_har_content(fv);
     } else if (key == "_error" || key == "_failureText" || key == "error") {
-      e = read_error(fv, ev.error);
+      return read_error(fv, ev.error);
     }
-    if (e) return e;
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 void normalizer::impl::load_headers() {
@@ -238,44 +217,35 @@ void normalizer::impl::on_header(std::string_view name, std::string_view value,
 error_code normalizer::impl::parse_headers(od::value v, field_area area) {
   od::json_type t;
   if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::object) {
-    od::object obj;
-    if (auto e = v.get_object().get(obj)) return e;
-    for (auto f : obj) {
-      std::string_view name;
-      if (auto e = key_of(f, name)) return e;
-      od::value hv;
-      if (auto e = f.value().get(hv)) return e;
-      od::json_type ht;
-      if (auto e = hv.type().get(ht)) return e;
-      if (ht == od::json_type::array) {  // {"x-a": ["1", "2"]}: first value
-        for (auto item : hv.get_array()) {
+  if (t == od::json_type::object) {  // {"Name": "value"} or {"Name": ["v"]}
+    return for_each_member(v, [&](std::string_view name, od::value hv) {
+      od::array values;
+      if (hv.get_array().get(values) == simdjson::SUCCESS) {
+        for (auto item : values) {  // the first value
           od::value iv;
           if (auto e = item.get(iv)) return e;
           on_header(name, scalar_text(iv), area);
           break;
         }
-      } else {
-        on_header(name, scalar_text(hv), area);
+        return simdjson::SUCCESS;
       }
-    }
-    return simdjson::SUCCESS;
+      on_header(name, scalar_text(hv), area);
+      return simdjson::SUCCESS;
+    });
   }
   if (t != od::json_type::array) return simdjson::SUCCESS;
   od::array arr;
   if (auto e = v.get_array().get(arr)) return e;
-  for (auto item : arr) {
-    od::object h;
-    if (item.get_object().get(h)) continue;
+  for (auto item : arr) {  // [{"name": ..., "value": ...}]
+    od::value h;
+    if (auto e = item.get(h)) return e;
     std::string_view name, value;
-    for (auto f : h) {
-      std::string_view key;
-      if (auto e = key_of(f, key)) return e;
-      od::value fv;
-      if (auto e = f.value().get(fv)) return e;
+    error_code e = for_each_member(h, [&](std::string_view key, od::value fv) {
       if (key == "name") name = scalar_text(fv);
       if (key == "value") value = scalar_text(fv);
-    }
+      return simdjson::SUCCESS;
+    });
+    if (e) return e;
     on_header(name, value, area);
   }
   return simdjson::SUCCESS;
@@ -307,78 +277,51 @@ error_code normalizer::impl::parse_body(od::value v, body_ref& body,
 }
 
 error_code normalizer::impl::parse_har_content(od::value v) {
-  od::object obj;
-  if (v.get_object().get(obj)) return simdjson::SUCCESS;
   resp_body.limit = record.data() + record.size();
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
-    od::value fv;
-    if (auto e = f.value().get(fv)) return e;
-    if (key == "text") {
-      std::string_view s;
-      if (!fv.get_string().get(s)) {
-        resp_body.type = body_ref::kind::text;
-        resp_body.text = s;
-      }
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
+    std::string_view s;
+    if (key == "text" && !fv.get_string().get(s)) {
+      resp_body.type = body_ref::kind::text;
+      resp_body.text = s;
     } else if (key == "encoding") {
       resp_body.base64 = scalar_text(fv) == "base64";
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code normalizer::impl::parse_post_data(od::value v) {
-  od::object obj;
-  if (v.get_object().get(obj)) return simdjson::SUCCESS;
   req_body.limit = record.data() + record.size();
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
-    od::value fv;
-    if (auto e = f.value().get(fv)) return e;
-    if (key == "text") {
-      std::string_view s;
-      if (!fv.get_string().get(s) && !s.empty()) {
-        req_body.type = body_ref::kind::text;
-        req_body.text = s;
-      }
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
+    std::string_view s;
+    if (key == "text" && !fv.get_string().get(s) && !s.empty()) {
+      req_body.type = body_ref::kind::text;  // `content: omit` leaves ""
+      req_body.text = s;
     } else if (key == "params" && req_body.type == body_ref::kind::none) {
-      od::array arr;
       std::string_view token = fv.raw_json_token();
-      if (!fv.get_array().get(arr)) {
-        size_t n = 0;
-        if (!arr.count_elements().get(n) && n > 0) {
-          req_body.type = body_ref::kind::form;
-          req_body.begin = token.data();
-        }
+      od::array arr;
+      size_t n = 0;
+      if (!fv.get_array().get(arr) && !arr.count_elements().get(n) && n > 0) {
+        req_body.type = body_ref::kind::form;
+        req_body.begin = token.data();
       }
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code normalizer::impl::scan_request_body(od::object obj,
                                                event::event& ev) {
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
+  return for_each_member(obj, [&](std::string_view key, od::value fv) {
     if (key == "model_name" || (key == "model" && ev.model.empty())) {
-      od::value fv;
-      if (auto e = f.value().get(fv)) return e;
       ev.model = scalar_text(fv);
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code normalizer::impl::scan_envelope(od::object obj) {
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
-    od::value v;
-    if (auto e = f.value().get(v)) return e;
-    error_code e = simdjson::SUCCESS;
+  return for_each_member(obj, [&](std::string_view key, od::value v) {
     if (key == "code") {
       env.code = scalar_int(v);
     } else if (key == "message") {
@@ -388,39 +331,27 @@ error_code normalizer::impl::scan_envelope(od::object obj) {
     } else if (key == "request_id" || key == "requestId") {
       env.request_id = scalar_text(v);
     } else if (key == "error") {
-      e = read_error(v, env.error_message);
+      return read_error(v, env.error_message);
     } else if (key == "detail" || key == "error_description") {
       env.detail = scalar_text(v);
     } else if (key == "data") {
-      e = scan_data(v);
+      return scan_data(v);
     }
-    if (e) return e;
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code normalizer::impl::scan_data(od::value v) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::array) {  // 2026 task queries: a list of tasks
-    od::array arr;
-    if (auto e = v.get_array().get(arr)) return e;
-    for (auto item : arr) {
+  od::array tasks;
+  if (v.get_array().get(tasks) == simdjson::SUCCESS) {
+    for (auto item : tasks) {  // 2026 task queries: a list; the first task
       od::value first;
       if (auto e = item.get(first)) return e;
       return scan_data(first);
     }
     return simdjson::SUCCESS;
   }
-  od::object obj;
-  if (t != od::json_type::object || v.get_object().get(obj)) {
-    return simdjson::SUCCESS;
-  }
-  for (auto f : obj) {
-    std::string_view key;
-    if (auto e = key_of(f, key)) return e;
-    od::value fv;
-    if (auto e = f.value().get(fv)) return e;
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
     if (key == "task_id" || (key == "id" && env.task_id.empty())) {
       env.task_id = scalar_text(fv);
     } else if (key == "task_status" ||
@@ -430,8 +361,8 @@ error_code normalizer::impl::scan_data(od::value v) {
                (key == "message" && env.task_message.empty())) {
       env.task_message = scalar_text(fv);
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 normalizer::normalizer(const event::field_plan& plan)

@@ -103,6 +103,28 @@ struct normalizer::impl {
 /// A member's key: read in place when it has no escapes (the usual case).
 error_code key_of(simdjson::simdjson_result<od::field>& f, std::string_view& out);
 
+/// Calls `on_member(key, value)` for each member of an object, in document
+/// order, and stops at the first error (the parser's or one it returns).
+template <typename F>
+error_code for_each_member(od::object obj, F&& on_member) {
+  for (auto f : obj) {
+    std::string_view key;
+    if (auto e = key_of(f, key)) return e;
+    od::value v;
+    if (auto e = f.value().get(v)) return e;
+    if (error_code e = on_member(key, v)) return e;
+  }
+  return simdjson::SUCCESS;
+}
+
+/// Same for a value; a value that is not an object has no members.
+template <typename F>
+error_code for_each_member(od::value v, F&& on_member) {
+  od::object obj;
+  if (v.get_object().get(obj)) return simdjson::SUCCESS;
+  return for_each_member(obj, std::forward<F>(on_member));
+}
+
 /// Reads a string or a number's raw text; empty for other types.
 std::string_view scalar_text(od::value v);
 
