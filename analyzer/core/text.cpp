@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fmt/format.h>
 
 namespace analyzer::core {
 
@@ -77,6 +78,34 @@ std::string repair_utf8(std::string_view s) {
     }
   }
   return out;
+}
+
+void json_quote(std::string_view s, std::string& out) {
+  std::string repaired;
+  for (unsigned char c : s) {
+    if (c >= 0x80) {
+      repaired = repair_utf8(s);
+      s = repaired;
+      break;
+    }
+  }
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
 }
 
 std::string redact_secrets(std::string_view s) {

@@ -68,6 +68,10 @@ std::string shorten(std::string_view s, size_t max_bytes);
 /// Replaces bytes that are not valid UTF-8 with U+FFFD.
 std::string repair_utf8(std::string_view s);
 
+/// Appends `s` as a JSON string literal (quotes included); invalid UTF-8
+/// becomes U+FFFD, so the output always parses.
+void json_quote(std::string_view s, std::string& out);
+
 /// Removes anything that looks like a credential from free text: JWTs,
 /// `Bearer <token>` / `Basic <token>`, and `api_key=...`-style pairs.
 /// Every text an analyzer writes that came from a log passes through it.

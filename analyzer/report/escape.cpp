@@ -7,33 +7,7 @@
 
 namespace analyzer::report {
 
-void json_quote(std::string_view s, std::string& out) {
-  std::string repaired;
-  for (unsigned char c : s) {
-    if (c >= 0x80) {
-      repaired = core::repair_utf8(s);
-      s = repaired;
-      break;
-    }
-  }
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+void json_quote(std::string_view s, std::string& out) { core::json_quote(s, out); }
 
 std::string json_quote(std::string_view s) {
   std::string out;

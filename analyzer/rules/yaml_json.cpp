@@ -3,7 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fmt/format.h>
+#include "analyzer/core/text.hpp"
 
 
 namespace analyzer::rules {
@@ -35,26 +35,6 @@ bool is_json_number(std::string_view s) {
   return i == s.size();
 }
 
-void quote(std::string_view s, std::string& out) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
 void write(const YAML::Node& n, std::string& out) {
   if (n.IsMap()) {
     out += '{';
@@ -62,7 +42,7 @@ void write(const YAML::Node& n, std::string& out) {
     for (auto kv : n) {
       if (!first) out += ',';
       first = false;
-      quote(kv.first.Scalar(), out);
+      core::json_quote(kv.first.Scalar(), out);
       out += ':';
       write(kv.second, out);
     }
@@ -82,7 +62,7 @@ void write(const YAML::Node& n, std::string& out) {
     } else if (plain && is_json_number(s)) {
       out += s;
     } else {
-      quote(s, out);
+      core::json_quote(s, out);
     }
   } else {
     out += "null";
