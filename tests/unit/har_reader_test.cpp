@@ -216,9 +216,11 @@ BOOST_AUTO_TEST_CASE(compressed_har_fixtures) {
 }
 
 // The recorded Chromium HARs: 75 entries each, read in order, with the
-// method and path listed in their <sample>.expected.tsv (the causes in it
-// are checked by the golden tests, not here).
+// method, path and expected cause (bundled rules) of <sample>.expected.tsv.
 BOOST_AUTO_TEST_CASE(recorded_samples_have_75_entries) {
+  core::diagnostics problems;
+  auto bundled = cli::load_ruleset({}, false, problems);
+  BOOST_TEST_REQUIRE(bundled != nullptr);
   fs::path dir = fs::path(test_support::source_dir()) / "samples" / "har";
   size_t files = 0;
   for (const auto& f : fs::directory_iterator(dir)) {
@@ -229,7 +231,7 @@ BOOST_AUTO_TEST_CASE(recorded_samples_have_75_entries) {
         auto read = test_support::read_path(f.path().string(), options_with(chunk_bytes));
         BOOST_TEST(read.report.format == input_format::har);
         BOOST_TEST(read.report.errors.empty());
-        auto w = test_support::run_worker(read.chunks);
+        auto w = test_support::run_worker(read.chunks, size_t{64} << 20, bundled.get());
         BOOST_TEST(w.events.size() == 75u);
         BOOST_TEST(w.agg.records == 75);
         BOOST_TEST(w.agg.malformed == 0);
@@ -240,15 +242,17 @@ BOOST_AUTO_TEST_CASE(recorded_samples_have_75_entries) {
         size_t i = 0;
         for (std::string line; std::getline(in, line) && i < w.events.size(); ++i) {
           std::istringstream cols(line);
-          std::string entry, call;
+          std::string entry, call, cause;
           std::getline(cols, entry, '\t');
           std::getline(cols, call, '\t');
+          std::getline(cols, cause, '\t');
           std::string folded;
           event::fold_ids(call, folded);
           const auto& e = w.events[i];
           BOOST_TEST(e.entry.value_or(-1) == std::stoll(entry));
           BOOST_TEST(!e.line.has_value());
           BOOST_TEST(e.method + " " + e.endpoint == folded, "entry " << entry);
+          BOOST_TEST(e.cause == cause, "entry " << entry);
         }
         BOOST_TEST(i == 75u);
       }
