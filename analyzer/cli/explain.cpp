@@ -2,6 +2,7 @@
 // `explain INPUT:LINE | INPUT#ENTRY`: one record's normalized fields, the
 // evidence, every rule that matched, and why the winner won. Tokens are
 // only ever described (`Bearer <jwt: exp ..., 95 s before the request>`).
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -91,6 +92,7 @@ std::string describe_token(const event::event& ev) {
     if (!in_s || !ev.ts_ms) return;
     int64_t abs_s = *ev.ts_ms / 1000 + *in_s;
     std::string when = event::format_time(abs_s * 1000);
+    when.erase(when.size() - 5, 4);  // JWT times are whole seconds: drop ".000"
     std::string rel_text = *in_s >= 0 ? fmt::format("{} s after the request", *in_s)
                                       : fmt::format("{} s before the request", -*in_s);
     claims += fmt::format("{}{} {}, {}", claims.empty() ? "" : "; ", name, when, rel_text);
@@ -103,6 +105,85 @@ std::string describe_token(const event::event& ev) {
 
 std::string field_line(std::string_view name, std::string_view value) {
   return fmt::format("  {:<26} {}\n", name, value);
+}
+
+constexpr size_t shown_prompt_chars = 200;
+
+size_t char_count(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char ch) {
+    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  }));
+}
+
+/// The first `n` code points of `s`, with "…" when cut.
+std::string first_chars(std::string_view s, size_t n) {
+  size_t seen = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (seen++ == n) return std::string(s.substr(0, i)) + "\xE2\x80\xA6";
+  }
+  return std::string(s);
+}
+
+/// `request.body.prompt`, `...negative_prompt`, `...multi_prompt.0.prompt`,
+/// `...prompts.1`: the last non-index segment names a prompt.
+bool is_prompt_field(std::string_view key) {
+  while (!key.empty()) {
+    size_t dot = key.rfind('.');
+    std::string_view last = key.substr(dot == std::string_view::npos ? 0 : dot + 1);
+    if (!core::parse_int(last)) return core::to_lower(last).find("prompt") != std::string::npos;
+    if (dot == std::string_view::npos) break;
+    key = key.substr(0, dot);
+  }
+  return false;
+}
+
+/// A request body that is not JSON is shown raw: it may hold a prompt.
+bool is_raw_body_with_prompt(std::string_view key, std::string_view value) {
+  return key == "request.body" && core::to_lower(value).find("prompt") != std::string::npos;
+}
+
+/// The full values of the prompt fields among `flat` (flatten_last cuts
+/// every value at 200 bytes): a second pass with a plan naming them.
+std::vector<std::optional<std::string>> full_prompt_values(
+    const std::vector<std::pair<std::string, std::string>>& flat, std::string_view record) {
+  event::field_plan plan;
+  std::vector<std::optional<event::field_ref>> refs;
+  for (const auto& [k, v] : flat) {
+    refs.push_back(is_prompt_field(k) ? event::resolve_field(k, plan) : std::nullopt);
+  }
+  ingest::normalizer norm(plan);
+  event::event ev;
+  norm.normalize_copy(record, ev);
+  std::vector<std::optional<std::string>> out;
+  for (const auto& ref : refs) {
+    event::field_value v = ref ? event::get_field(ev, *ref) : event::field_value{};
+    bool text = v.present() && v.type == event::field_value::kind::text;
+    out.push_back(text ? std::optional<std::string>(std::string(v.text)) : std::nullopt);
+  }
+  return out;
+}
+
+/// The body fields section. Prompts are users' content, not evidence: they
+/// are described (length) unless --show-prompts, then cut at 200 chars.
+std::string body_field_lines(const std::vector<std::pair<std::string, std::string>>& flat,
+                             std::string_view record, bool show_prompts) {
+  auto full = full_prompt_values(flat, record);
+  std::string out;
+  for (size_t i = 0; i < flat.size(); ++i) {
+    const auto& [k, v] = flat[i];
+    std::string shown = v;
+    if (is_prompt_field(k)) {
+      std::string_view value = full[i] ? std::string_view(*full[i]) : std::string_view(v);
+      shown = show_prompts ? first_chars(value, shown_prompt_chars)
+                           : fmt::format("<prompt: {} char{}, hidden; --show-prompts to see>",
+                                         char_count(value), char_count(value) == 1 ? "" : "s");
+    } else if (!show_prompts && is_raw_body_with_prompt(k, v)) {
+      shown = "<request body, not JSON, may hold a prompt: hidden; --show-prompts to see>";
+    }
+    out += field_line(k, core::redact_secrets(shown));
+  }
+  return out;
 }
 
 }  // namespace
@@ -175,7 +256,7 @@ exit_code run_explain(const options& o) {
   norm.normalize_copy(core::trim(*text), ev);  // flatten_last reused scratch
   if (!flat.empty()) {
     out += "\nbody fields (for request.body.<path> / response.body.<path>)\n";
-    for (const auto& [k, v] : flat) out += field_line(k, core::redact_secrets(v));
+    out += body_field_lines(flat, core::trim(*text), o.show_prompts);
   }
   rules::match_scratch scratch;
   auto traces = rs->trace(ev, scratch);

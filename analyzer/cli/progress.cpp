@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/run_stats.hpp"
 
 namespace analyzer::cli {
 
@@ -23,16 +24,6 @@ std::string duration(double s) {
   auto total = static_cast<int64_t>(s + 0.5);
   if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
   return fmt::format("{}:{:02}", total / 60, total % 60);
-}
-
-std::string thousands(int64_t n) {
-  std::string digits = fmt::format("{}", n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 /// Columns of the terminal on stderr, or 0 when unknown (not a terminal).
@@ -69,7 +60,7 @@ std::string progress_line(int64_t raw_bytes, int64_t records, double elapsed_s,
     int64_t pct = std::min<int64_t>(100, raw_bytes * 100 / *total_bytes);
     line += fmt::format(" of {} {}%", megabytes(*total_bytes), pct);
   }
-  line += fmt::format("  {} records  {:.1f} MB/s", thousands(records), rate);
+  line += fmt::format("  {} records  {:.1f} MB/s", with_thousands(records), rate);
   if (total_bytes && rate > 0 && raw_bytes > 0) {
     double left = static_cast<double>(std::max<int64_t>(0, *total_bytes - raw_bytes)) / 1e6;
     line += "  ETA " + duration(left / rate);

@@ -63,17 +63,18 @@ struct analyze_config {
 
 /// Every --fail-on condition, each problem reported (usage errors).
 bool configure_gate(const options& o, analyze_config& c) {
-  bool ok = true;
+  std::vector<std::string> problems;
   for (const auto& text : o.fail_on) {
     std::string why;
     if (auto cond = parse_fail_on(text, why)) {
       c.gate.push_back(std::move(*cond));
     } else {
-      print_usage_error(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
-      ok = false;
+      problems.push_back(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
     }
   }
-  return ok;
+  for (size_t i = 0; i + 1 < problems.size(); ++i) print_error(problems[i]);
+  if (!problems.empty()) print_usage_error(problems.back());  // the --help hint once
+  return problems.empty();
 }
 
 bool configure_window(const options& o, analyze_config& c) {
@@ -125,7 +126,9 @@ bool configure(const options& o, analyze_config& c) {
   }
   bool tty = o.output.empty() && isatty(STDOUT_FILENO);
   c.color = o.color == "always" || (o.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
-  c.progress = progress_wanted(o.progress);
+  // Events streamed to the same terminal would tear the progress line.
+  bool events_on_tty = o.events == "-" && isatty(STDOUT_FILENO);
+  c.progress = progress_wanted(o.progress) && !(o.progress == "auto" && events_on_tty);
   return true;
 }
 

@@ -36,6 +36,9 @@ struct run_stats {
   double load_rules_s = 0, stream_s = 0, merge_s = 0, report_s = 0, total_s = 0;
 };
 
+/// 1234567 → "1,234,567".
+std::string with_thousands(int64_t n);
+
 /// Peak resident memory of this process in bytes (getrusage ru_maxrss).
 int64_t peak_memory_bytes();
 

@@ -141,6 +141,17 @@ void write_retryable(json_writer& w, const summary& s) {
   w.end_object();
 }
 
+/// The --fail-on conditions as given, each with its measured value (a
+/// fraction for failure-rate, else a count) and whether it held.
+void write_gate(json_writer& w, const summary& s) {
+  w.key("gate").begin_array();
+  for (const auto& g : s.gate) {
+    w.begin_object().field("condition", g.condition).field("value", g.value)
+        .field("met", g.met).end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 std::string write_json(const summary& s) {
@@ -166,6 +177,7 @@ std::string write_json(const summary& s) {
       .field("unclassified", s.unclassified)
       .field("outside_window", agg.filtered)
       .end_object();
+  write_gate(w, s);
   w.key("statuses").begin_object();
   for (size_t i = 0; i < agg.statuses.size(); ++i) {
     if (agg.statuses[i] > 0) w.field(fmt::format("{}", i), agg.statuses[i]);

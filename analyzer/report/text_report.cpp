@@ -6,11 +6,17 @@
 
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
+#include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
 
 namespace analyzer::report {
 
 namespace {
+
+/// The report fits this many columns (README's promise).
+constexpr size_t text_width = 100;
+constexpr size_t min_message = 24;  // shorter cuts say too little
+constexpr size_t max_message = 80;
 
 struct style {
   bool on;
@@ -109,6 +115,36 @@ void write_header(std::string& out, const summary& s, const style& st) {
   }
 }
 
+/// Display columns of UTF-8 text (one per code point; no wide glyphs in
+/// what the report prints).
+size_t columns(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
+    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  }));
+}
+
+/// `retry: …   e.g. file:line "message"`, the message cut to fit the line;
+/// after a long path it goes on a line of its own.
+void write_example(std::string& out, const summary& s, const cause_row& c, const style& st) {
+  std::string line = "retry: " + c.retryable;
+  std::string next;
+  if (!c.stats->examples.empty()) {
+    const auto& ex = c.stats->examples.front();
+    line += "   e.g. " + position(s, ex.key.source, ex.line, ex.entry);
+    if (!ex.message.empty()) {
+      size_t used = 6 + columns(line) + 3;  // indent, ` "` and `"`
+      size_t room = used + 1 + min_message < text_width ? text_width - used - 1 : 0;
+      if (room >= min_message) {
+        line += fmt::format(" \"{}\"", core::shorten(ex.message, std::min(room, max_message)));
+      } else {
+        next = fmt::format("\"{}\"", core::shorten(ex.message, std::min(text_width - 11, max_message)));
+      }
+    }
+  }
+  out += "      " + st.dim(line) + "\n";
+  if (!next.empty()) out += "        " + st.dim(next) + "\n";
+}
+
 void write_causes(std::string& out, const summary& s, const style& st) {
   if (s.causes.empty()) {
     out += "\n" + st.green("No failures.") + "\n";
@@ -127,15 +163,7 @@ void write_causes(std::string& out, const summary& s, const style& st) {
     if (!c.fixes.empty()) {
       out += "      " + st.green("fix:") + " " + wrap_text(c.fixes.front(), 98, 11, 11) + "\n";
     }
-    out += "      " + st.dim("retry: " + c.retryable);
-    if (!stats.examples.empty()) {
-      const auto& ex = stats.examples.front();
-      out += st.dim(fmt::format("   e.g. {}", position(s, ex.key.source, ex.line, ex.entry)));
-      if (!ex.message.empty()) {
-        out += st.dim(fmt::format(" \"{}\"", core::shorten(ex.message, 60)));
-      }
-    }
-    out += "\n";
+    write_example(out, s, c, st);
   }
   if (s.causes.size() > shown) {
     out += st.dim(fmt::format("\n  … and {} more causes (see --format json)\n",
@@ -143,11 +171,35 @@ void write_causes(std::string& out, const summary& s, const style& st) {
   }
   std::string cats;
   for (size_t i = 0; i < s.categories.size(); ++i) {
-    cats += fmt::format("{}{} {} ({})", i == 0 ? "" : ", ", s.categories[i].id,
+    cats += fmt::format("{}{}\u00a0{}\u00a0({})", i == 0 ? "" : ", ", s.categories[i].id,
                         thousands(s.categories[i].count),
                         percent(s.categories[i].count, s.agg->failures));
   }
   out += "\n" + st.bold("By category") + "  " + wrap_text(cats, 98, 13, 13) + "\n";
+}
+
+/// At most 5 lines: one per incident window (4 at most), then a count.
+void write_incidents(std::string& out, const summary& s, const style& st) {
+  if (s.incidents.empty()) return;
+  size_t shown = std::min<size_t>(s.incidents.size(), 4);
+  for (size_t i = 0; i < shown; ++i) {
+    const incident& inc = s.incidents[i];
+    std::string line = fmt::format("{} UTC  {} of {} failed, peak {}",
+                                   window_text(inc.start_ms, inc.end_ms),
+                                   thousands(inc.failures), thousands(inc.records),
+                                   percent_text(inc.peak_failure_rate));
+    if (!inc.top_causes.empty()) {
+      size_t room = line.size() + 13 + 7 < 100 ? 100 - 13 - 7 - line.size() : 0;
+      std::string top = inc.top_causes.front().first;
+      if (top.size() > room) top = room > 1 ? top.substr(0, room - 1) + "~" : "";
+      if (!top.empty()) line += ", top " + top;
+    }
+    out += (i == 0 ? st.bold("Incidents") + "    " : std::string(13, ' ')) + st.red(line) + "\n";
+  }
+  if (s.incidents.size() > shown) {
+    out += std::string(13, ' ') + st.dim(fmt::format("… and {} more (see --format json)",
+                                                     s.incidents.size() - shown)) + "\n";
+  }
 }
 
 void write_statuses(std::string& out, const summary& s, const style& st) {
@@ -155,8 +207,8 @@ void write_statuses(std::string& out, const summary& s, const style& st) {
   std::string line;
   for (size_t i = 0; i < a.statuses.size(); ++i) {
     if (a.statuses[i] == 0) continue;
-    line += fmt::format("{}{} ×{}", line.empty() ? "" : ", ",
-                        i == 0 ? "no response" : fmt::format("{}", i),
+    line += fmt::format("{}{}\u00a0×{}", line.empty() ? "" : ", ",
+                        i == 0 ? "no\u00a0response" : fmt::format("{}", i),
                         thousands(a.statuses[i]));
   }
   if (!line.empty()) out += st.bold("HTTP status") + "  " + wrap_text(line, 98, 13, 13) + "\n";
@@ -173,7 +225,9 @@ void write_inputs(std::string& out, const summary& s, const style& st) {
                        thousands(stats.records));
     if (stats.malformed > 0) out += st.yellow(fmt::format(", {} malformed", stats.malformed));
     out += "\n";
-    for (const auto& e : in.errors) out += "    " + st.red("error:") + " " + e + "\n";
+    for (const auto& e : in.errors) {
+      out += "    " + st.red("error:") + " " + wrap_text(e, text_width - 1, 11, 11) + "\n";
+    }
   }
 }
 
@@ -184,11 +238,31 @@ void write_malformed(std::string& out, const summary& s, const style& st) {
   size_t shown = std::min<size_t>(a.malformed_examples.size(), 5);
   for (size_t i = 0; i < shown; ++i) {
     const auto& m = a.malformed_examples[i];
-    out += fmt::format("  {}  {}\n", position(s, m.key.source, m.line, m.entry), m.error);
+    std::string where = position(s, m.key.source, m.line, m.entry);
+    size_t used = 4 + columns(where) + 1;  // indent, gap, and room for "…"
+    size_t room = used + min_message < text_width ? text_width - used : min_message;
+    out += fmt::format("  {}  {}\n", where, core::shorten(m.error, room));
   }
   if (a.malformed > static_cast<int64_t>(shown)) {
     out += st.dim(fmt::format("  … {} more (see --format json or --events)\n",
                               a.malformed - static_cast<int64_t>(shown)));
+  }
+}
+
+/// The --fail-on verdict, one line per condition; nothing without it.
+void write_gate(std::string& out, const summary& s, const style& st) {
+  if (s.gate.empty()) return;
+  size_t width = 0;
+  for (const auto& g : s.gate) width = std::max(width, g.condition.size());
+  width = std::min<size_t>(width, 70);
+  out += "\n" + st.bold("Gate") + st.dim("  (--fail-on: MET fails the run with exit 1)") + "\n";
+  for (const auto& g : s.gate) {
+    bool rate = g.condition.rfind("failure-rate", 0) == 0;
+    std::string value = rate ? fmt::format("{:.2f}%", g.value * 100)
+                             : thousands(static_cast<int64_t>(g.value));
+    std::string condition = core::shorten(g.condition, 70);
+    out += fmt::format("  {:<{}}  {:>10}  {}\n", condition, width, value,
+                       g.met ? st.red(st.bold("MET")) : st.green("ok"));
   }
 }
 
@@ -198,15 +272,18 @@ std::string write_text(const summary& s, bool color) {
   style st{color};
   std::string out;
   write_header(out, s, st);
+  write_gate(out, s, st);
   write_causes(out, s, st);
+  write_incidents(out, s, st);
   write_statuses(out, s, st);
   write_inputs(out, s, st);
   write_malformed(out, s, st);
   if (s.unclassified > 0) {
-    out += "\n" + st.yellow(fmt::format(
+    std::string note = fmt::format(
         "{} failure{} matched no rule: see unclassified.unknown above, and "
         "`kling-triage explain` on an example.", thousands(s.unclassified),
-        s.unclassified == 1 ? "" : "s")) + "\n";
+        s.unclassified == 1 ? "" : "s");
+    out += "\n" + st.yellow(wrap_text(note, text_width - 1, 0, 0)) + "\n";
   }
   return out;
 }

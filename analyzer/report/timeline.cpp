@@ -157,7 +157,8 @@ int64_t choose_bucket_seconds(int64_t first_minute, int64_t last_minute) {
   if (span <= 8 * 60) return 300;
   if (span <= 18 * 60) return 900;
   if (span <= 4 * 24 * 60) return 3600;
-  return 86400;
+  int64_t days = (span + 1439) / 1440;
+  return 86400 * std::max<int64_t>(1, (days + 199) / 200);  // at most 200 buckets
 }
 
 timeline build_timeline(const minute_map& minutes, const std::vector<std::string>& category_of) {
@@ -186,6 +187,25 @@ timeline build_timeline(const minute_map& minutes, const std::vector<std::string
     }
   }
   return t;
+}
+
+timeline regroup(const timeline& t, int64_t bucket_seconds) {
+  if (bucket_seconds <= t.bucket_seconds || t.buckets.empty()) return t;
+  timeline out;
+  out.bucket_seconds = bucket_seconds;
+  int64_t size_ms = bucket_seconds * 1000;
+  for (const timeline_bucket& b : t.buckets) {
+    int64_t start = floor_div(b.start_ms, size_ms) * size_ms;
+    if (out.buckets.empty() || out.buckets.back().start_ms != start) {
+      out.buckets.push_back({});
+      out.buckets.back().start_ms = start;
+    }
+    timeline_bucket& into = out.buckets.back();
+    into.records += b.records;
+    into.failures += b.failures;
+    for (const auto& [cat, n] : b.by_category) into.by_category[cat] += n;
+  }
+  return out;
 }
 
 incident_scan detect_incidents(const minute_map& minutes,

@@ -9,7 +9,8 @@
 /// Timeline resolution (display): chosen from the span of the minutes that
 /// hold records, so that a chart has a readable number of bars:
 ///   span <= 3 h → 60 s, <= 8 h → 5 min, <= 18 h → 15 min, <= 4 days → 1 h,
-///   beyond → 1 day. Buckets are aligned on multiples of their size since
+///   <= 200 days → 1 day, beyond → the multiple of a day giving at most 200
+///   buckets (a stray timestamp years off must not make thousands of bars). Buckets are aligned on multiples of their size since
 ///   the Unix epoch (UTC), contiguous (zero-filled), oldest first.
 ///
 /// Incident windows: periods where the failure rate rose well above its
@@ -73,6 +74,10 @@ int64_t choose_bucket_seconds(int64_t first_minute, int64_t last_minute);
 /// The timeline of `minutes`; `category_of[i]` is cause index i's category.
 timeline build_timeline(const minute_map& minutes,
                         const std::vector<std::string>& category_of);
+
+/// `t` at a coarser resolution (a multiple of t.bucket_seconds): exact
+/// sums, aligned on multiples of `bucket_seconds` since the epoch.
+timeline regroup(const timeline& t, int64_t bucket_seconds);
 
 /// Incident windows of `minutes`; `cause_id_of[i]` is cause index i's id.
 incident_scan detect_incidents(const minute_map& minutes,
