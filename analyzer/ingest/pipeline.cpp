@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/ingest/pipeline.hpp"
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -121,6 +123,7 @@ std::vector<input_report> run_pipeline(
   std::vector<input_report> reports(inputs.size());
 
   std::thread reader([&] {
+    pthread_setname_np(pthread_self(), "kt-reader");  // for top, perf, gdb
     try {
       int64_t raw_before = 0;  // raw bytes of the inputs already read
       for (size_t i = 0; i < inputs.size(); ++i) {
@@ -141,6 +144,7 @@ std::vector<input_report> run_pipeline(
   std::vector<std::thread> threads;
   for (auto& w : workers) {
     threads.emplace_back([&ex, &pool, worker = w.get(), progress = options.progress] {
+      pthread_setname_np(pthread_self(), "kt-worker");
       try {
         while (auto c = ex.pop()) {
           std::string out = worker->process(*c);
