@@ -269,40 +269,81 @@ bool lookup_form(dom::element el, std::string_view name, dom::element& out) {
 }
 }  // namespace
 
-void normalizer::impl::compute_extras(event::event& ev) {
-  ev.extras.assign(plan.items.size(), event::field_value{});
-  bool parsed[2] = {false, false};
-  bool ok[2] = {false, false};
-  dom::element roots[2];
+std::string_view normalizer::impl::raw_body(const body_ref& body) {
+  if (body.type != body_ref::kind::json && body.type != body_ref::kind::form) return {};
+  const char* end = body.end != nullptr ? body.end : find_value_end(body.begin, body.limit);
+  return {body.begin, static_cast<size_t>(end - body.begin)};
+}
+
+namespace {
+event::field_value scalar_value(od::value v, std::deque<std::string>& pool) {
+  od::json_type t;
+  if (v.type().get(t)) return {};
+  std::string_view s;
+  double d = 0;
+  bool b = false;
+  switch (t) {
+    case od::json_type::string:
+      return v.get_string().get(s) ? event::field_value{} : event::field_value::of(s);
+    case od::json_type::number:
+      return v.get_double().get(d) ? event::field_value{} : event::field_value::of(d);
+    case od::json_type::boolean:
+      return v.get_bool().get(b) ? event::field_value{} : event::field_value::of(b);
+    case od::json_type::null: return {};
+    default: break;
+  }
+  std::string_view raw = raw_container(v);
+  if (raw.empty()) return {};
+  pool.emplace_back(raw);
+  return event::field_value::of(std::string_view(pool.back()));
+}
+}  // namespace
+
+// The usual case: rules ask for top-level keys of a JSON body (prompt,
+// duration, model_name...). One On Demand walk over the body, in place,
+// reads them all; nested paths, text and form bodies go through the DOM.
+bool normalizer::impl::extras_in_one_pass(int side, event::event& ev) {
+  const body_ref& body = side == 0 ? req_body : resp_body;
+  auto area = side == 0 ? event::field_area::request_body : event::field_area::response_body;
+  if (body.type != body_ref::kind::json) return false;
+  for (const auto& item : plan.items) {
+    if (item.area == area && item.path.find('.') != std::string::npos) return false;
+  }
+  std::string_view raw = raw_body(body);
+  od::document bdoc;
+  od::object obj;
+  auto cap = static_cast<size_t>(record_capacity_end - raw.data());
+  if (extra_parsers[side].iterate(raw.data(), raw.size(), cap).get(bdoc) ||
+      bdoc.get_object().get(obj)) {
+    return true;  // not an object: no top-level keys to find
+  }
+  (void)for_each_member(obj, [&](std::string_view key, od::value v) {
+    for (size_t i = 0; i < plan.items.size(); ++i) {
+      if (plan.items[i].area == area && plan.items[i].path == key) {
+        ev.extras[i] = scalar_value(v, value_pool);
+        break;
+      }
+    }
+    return simdjson::SUCCESS;
+  });
+  return true;
+}
+
+void normalizer::impl::extras_from_dom(int side, event::event& ev) {
+  const body_ref& body = side == 0 ? req_body : resp_body;
+  auto area = side == 0 ? event::field_area::request_body : event::field_area::response_body;
+  std::string_view text = body.type == body_ref::kind::text
+                              ? body_text(body, side == 0 ? decoded_req : decoded_resp)
+                              : raw_body(body);
+  dom::parser& parser = side == 0 ? req_dom : resp_dom;
+  dom::element root;
+  if (text.empty() || parser.parse(text.data(), text.size(), true).get(root)) return;
   for (size_t i = 0; i < plan.items.size(); ++i) {
     const auto& item = plan.items[i];
-    if (item.area == event::field_area::request_header ||
-        item.area == event::field_area::response_header) {
-      if (header_values[i].data() != nullptr) {
-        ev.extras[i] = event::field_value::of(header_values[i]);
-      }
-      continue;
-    }
-    int side = item.area == event::field_area::request_body ? 0 : 1;
-    body_ref& body = side == 0 ? req_body : resp_body;
-    dom::parser& parser = side == 0 ? req_dom : resp_dom;
-    if (!parsed[side]) {
-      parsed[side] = true;
-      std::string_view text;
-      if (body.type == body_ref::kind::json || body.type == body_ref::kind::form) {
-        const char* end = find_value_end(body.begin, body.limit);
-        text = {body.begin, static_cast<size_t>(end - body.begin)};
-      } else if (body.type == body_ref::kind::text) {
-        text = body_text(body, side == 0 ? decoded_req : decoded_resp);
-      }
-      ok[side] = !text.empty() &&
-                 !parser.parse(text.data(), text.size(), true).get(roots[side]);
-    }
-    if (!ok[side]) continue;
+    if (item.area != area) continue;
     dom::element found;
-    bool hit = body.type == body_ref::kind::form
-                   ? lookup_form(roots[side], item.path, found)
-                   : lookup(roots[side], item.path, found);
+    bool hit = body.type == body_ref::kind::form ? lookup_form(root, item.path, found)
+                                                 : lookup(root, item.path, found);
     if (!hit) continue;
     std::string_view s;
     double d = 0;
@@ -317,6 +358,24 @@ void normalizer::impl::compute_extras(event::event& ev) {
       value_pool.push_back(simdjson::minify(found));
       ev.extras[i] = event::field_value::of(std::string_view(value_pool.back()));
     }
+  }
+}
+
+void normalizer::impl::compute_extras(event::event& ev) {
+  ev.extras.assign(plan.items.size(), event::field_value{});
+  bool wants[2] = {false, false};
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    const auto& item = plan.items[i];
+    if (item.area == event::field_area::request_body) wants[0] = true;
+    if (item.area == event::field_area::response_body) wants[1] = true;
+    bool header = item.area == event::field_area::request_header ||
+                  item.area == event::field_area::response_header;
+    if (header && header_values[i].data() != nullptr) {
+      ev.extras[i] = event::field_value::of(header_values[i]);
+    }
+  }
+  for (int side = 0; side < 2; ++side) {
+    if (wants[side] && !extras_in_one_pass(side, ev)) extras_from_dom(side, ev);
   }
 }
 
@@ -347,7 +406,7 @@ std::vector<std::pair<std::string, std::string>> normalizer::flatten_last() {
     const body_ref& body = *bodies[side];
     std::string_view text;
     if (body.type == body_ref::kind::json || body.type == body_ref::kind::form) {
-      text = {body.begin, static_cast<size_t>(find_value_end(body.begin, body.limit) - body.begin)};
+      text = m.raw_body(body);
     } else if (body.type == body_ref::kind::text) {
       text = m.body_text(body, side == 0 ? m.decoded_req : m.decoded_resp);
     }

@@ -24,7 +24,7 @@ void normalizer::impl::reset() {
   header_values.assign(plan.items.size(), std::string_view{});
   req_body = {};
   resp_body = {};
-  headers_begin[0] = headers_begin[1] = nullptr;
+  headers_raw[0] = headers_raw[1] = {};
   env = {};
   ts_text = {};
   ts_number.reset();
@@ -46,6 +46,18 @@ error_code key_of(simdjson::simdjson_result<od::field>& f, std::string_view& out
     return simdjson::SUCCESS;
   }
   return f.unescaped_key().get(out);
+}
+
+std::string_view raw_container(od::value v) {
+  std::string_view raw;
+  od::object obj;
+  od::array arr;
+  if (v.get_object().get(obj) == simdjson::SUCCESS) {
+    if (obj.raw_json().get(raw)) return {};
+  } else if (v.get_array().get(arr) == simdjson::SUCCESS) {
+    if (arr.raw_json().get(raw)) return {};
+  }
+  return raw;
 }
 
 std::string_view scalar_text(od::value v) {
@@ -153,7 +165,7 @@ error_code normalizer::impl::parse_request(od::value v, event::event& ev) {
                ((key == "path" || key == "uri") && ev.url.empty())) {
       ev.url = scalar_text(fv);
     } else if (key == "headers") {
-      headers_begin[0] = fv.raw_json_token().data();
+      headers_raw[0] = raw_container(fv);
     } else if (key == "body" || key == "json") {
       return parse_body(fv, req_body, false, ev);
     } else if (key == "postData") {
@@ -169,7 +181,7 @@ error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
       auto s = scalar_int(fv);
       if (s && *s > 0 && *s < 1000) ev.status = static_cast<int>(*s);
     } else if (key == "headers") {
-      headers_begin[1] = fv.raw_json_token().data();
+      headers_raw[1] = raw_container(fv);
     } else if (key == "body") {
       return parse_body(fv, resp_body, true, ev);
     } else if (key == "content") {
@@ -184,17 +196,14 @@ error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
 void normalizer::impl::load_headers() {
   static constexpr field_area areas[2] = {field_area::request_header,
                                           field_area::response_header};
-  const char* record_end = record.data() + record.size();
   for (int side = 0; side < 2; ++side) {
-    const char* begin = headers_begin[side];
-    if (begin == nullptr || (*begin != '{' && *begin != '[')) continue;
-    const char* end = find_value_end(begin, record_end);
-    od::document doc;
+    std::string_view raw = headers_raw[side];
+    if (raw.empty()) continue;
+    od::document hdoc;
     od::value v;
-    auto len = static_cast<size_t>(end - begin);
-    auto cap = static_cast<size_t>(record_capacity_end - begin);
-    if (header_parsers[side].iterate(begin, len, cap).get(doc)) continue;
-    if (doc.get_value().get(v)) continue;
+    auto cap = static_cast<size_t>(record_capacity_end - raw.data());
+    if (header_parsers[side].iterate(raw.data(), raw.size(), cap).get(hdoc)) continue;
+    if (hdoc.get_value().get(v)) continue;
     (void)parse_headers(v, areas[side]);  // a broken header list: keep what was read
   }
 }
@@ -263,17 +272,25 @@ error_code normalizer::impl::parse_body(od::value v, body_ref& body,
   if (t != od::json_type::object && t != od::json_type::array) {
     return simdjson::SUCCESS;  // null, numbers: no body
   }
-  std::string_view token = v.raw_json_token();
   body.type = body_ref::kind::json;
-  body.begin = token.data();
-  if (t != od::json_type::object) return simdjson::SUCCESS;
+  if (t != od::json_type::object) {
+    std::string_view raw = raw_container(v);
+    body.begin = raw.data();
+    body.end = raw.data() + raw.size();
+    return simdjson::SUCCESS;
+  }
+  body.begin = v.raw_json_token().data();
   od::object obj;
   if (auto e = v.get_object().get(obj)) return e;
-  if (is_response) {
-    env.parsed = true;
-    return scan_envelope(obj);
+  error_code e = is_response ? scan_envelope(obj) : scan_request_body(obj, ev);
+  env.parsed = env.parsed || is_response;
+  // The walk ended just past the body's '}': the next token bounds it.
+  const char* next = nullptr;
+  if (!e && doc->current_location().get(next) == simdjson::SUCCESS) {
+    while (next > body.begin && core::is_space(next[-1])) --next;
+    body.end = next;
   }
-  return scan_request_body(obj, ev);
+  return e;
 }
 
 error_code normalizer::impl::parse_har_content(od::value v) {
@@ -298,12 +315,11 @@ error_code normalizer::impl::parse_post_data(od::value v) {
       req_body.type = body_ref::kind::text;  // `content: omit` leaves ""
       req_body.text = s;
     } else if (key == "params" && req_body.type == body_ref::kind::none) {
-      std::string_view token = fv.raw_json_token();
-      od::array arr;
-      size_t n = 0;
-      if (!fv.get_array().get(arr) && !arr.count_elements().get(n) && n > 0) {
+      std::string_view raw = raw_container(fv);
+      if (raw.size() > 2 && raw.front() == '[') {  // a non-empty list
         req_body.type = body_ref::kind::form;
-        req_body.begin = token.data();
+        req_body.begin = raw.data();
+        req_body.end = raw.data() + raw.size();
       }
     }
     return simdjson::SUCCESS;
@@ -397,6 +413,7 @@ void normalizer::normalize(std::string_view text, size_t capacity,
   m.record = text;
   m.record_capacity_end = text.data() + capacity;
   od::document doc;
+  m.doc = &doc;
   error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
   od::object top;
   char first = text.empty() ? ' ' : text.front();

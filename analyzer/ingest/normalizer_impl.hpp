@@ -21,6 +21,7 @@ struct body_ref {
   enum class kind : uint8_t { none, json, text, form };
   kind type = kind::none;
   const char* begin = nullptr;  // json / form: first byte of the value
+  const char* end = nullptr;    // json / form: one past its last byte, when known
   const char* limit = nullptr;  // end of the record text
   std::string_view text;        // text: the string's content
   bool base64 = false;
@@ -50,6 +51,7 @@ struct normalizer::impl {
   od::parser body_parser;      // response
   od::parser req_body_parser;  // request
   od::parser header_parsers[2];  // request / response headers, failures only
+  od::parser extra_parsers[2];   // request / response bodies, for rule fields
   simdjson::dom::parser req_dom;
   simdjson::dom::parser resp_dom;
   simdjson::dom::parser small_dom;  // JWT claims, validity checks
@@ -66,8 +68,9 @@ struct normalizer::impl {
   std::vector<std::string_view> header_values;  // by plan slot
   body_ref req_body, resp_body;
   // Where the headers are: read only for failures (successes never need them).
-  const char* headers_begin[2] = {nullptr, nullptr};  // request, response
+  std::string_view headers_raw[2];  // request, response: the raw JSON text
   const char* record_capacity_end = nullptr;
+  od::document* doc = nullptr;  // the record being walked
   envelope env;
   std::string_view ts_text;
   std::optional<double> ts_number;
@@ -98,7 +101,14 @@ struct normalizer::impl {
   void compute_extras(event::event& ev);
   std::optional<bool> body_json_valid();
   std::string_view body_text(const body_ref& body, std::string& decoded);
+  std::string_view raw_body(const body_ref& body);
+  bool extras_in_one_pass(int side, event::event& ev);
+  void extras_from_dom(int side, event::event& ev);
 };
+
+/// The raw JSON text of an object or array value (consumes it; the parser
+/// skips it through its structural index). Empty for other types.
+std::string_view raw_container(od::value v);
 
 /// A member's key: read in place when it has no escapes (the usual case).
 error_code key_of(simdjson::simdjson_result<od::field>& f, std::string_view& out);
