@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/event/endpoint.hpp"
 
+#include <cstring>
+
 namespace analyzer::event {
 
 url_parts split_url(std::string_view url) {
@@ -83,24 +85,29 @@ bool is_id_segment(std::string_view s) {
 }  // namespace
 
 void fold_ids(std::string_view path, std::string& out) {
-  out.clear();
+  // Written in place: "{id}" replaces segments of 4 or more bytes, so the
+  // result is never longer than the path.
+  out.resize(path.size());
+  char* w = out.data();
   const char* p = path.data();
   const char* end = p + path.size();
   while (p < end) {
     if (*p == '/') {
-      out += '/';
-      ++p;
+      *w++ = *p++;
       continue;
     }
     const char* seg = p;
     while (p < end && *p != '/') ++p;
-    std::string_view s(seg, static_cast<size_t>(p - seg));
-    if (is_id_segment(s)) {
-      out += "{id}";
+    auto n = static_cast<size_t>(p - seg);
+    if (is_id_segment({seg, n})) {
+      std::memcpy(w, "{id}", 4);
+      w += 4;
     } else {
-      out.append(s);
+      std::memcpy(w, seg, n);
+      w += n;
     }
   }
+  out.resize(static_cast<size_t>(w - out.data()));
   if (out.empty()) out = "/";
 }
 

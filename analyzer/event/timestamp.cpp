@@ -59,7 +59,10 @@ std::optional<int64_t> epoch_to_ms(double v) {
 std::optional<int64_t> parse_time_text(std::string_view s) {
   s = core::trim(s);
   if (s.empty()) return std::nullopt;
-  if (s.find_first_not_of("0123456789.") == std::string_view::npos) {
+  if (s.size() < 19 || s[4] != '-') {  // not a date: perhaps epoch digits
+    for (char c : s) {
+      if ((c < '0' || c > '9') && c != '.') return std::nullopt;
+    }
     auto n = core::parse_number(s);
     return n ? epoch_to_ms(*n) : std::nullopt;
   }
