@@ -17,6 +17,24 @@ namespace {
 
 constexpr size_t window_bytes = size_t{1} << 18;
 
+/// The first of '"' '{' '}' '[' ']' in [p, end), or end: what an entry's
+/// copy needs to track its nesting.
+const char* find_structural(const char* p, const char* end) {
+#if defined(__AVX2__)
+  const __m256i chars[5] = {_mm256_set1_epi8('"'), _mm256_set1_epi8('{'), _mm256_set1_epi8('}'),
+                            _mm256_set1_epi8('['), _mm256_set1_epi8(']')};
+  for (; p + 32 <= end; p += 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    __m256i hit = _mm256_cmpeq_epi8(v, chars[0]);
+    for (int i = 1; i < 5; ++i) hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, chars[i]));
+    auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(hit));
+    if (mask != 0) return p + __builtin_ctz(mask);
+  }
+#endif
+  while (p < end && *p != '"' && *p != '{' && *p != '}' && *p != '[' && *p != ']') ++p;
+  return p;
+}
+
 /// The first '"' or '\\' in [p, end), or end. HAR strings are often large
 /// base64 bodies, so this runs 32 bytes at a time where AVX2 is available.
 const char* find_quote_or_backslash(const char* p, const char* end) {
@@ -248,6 +266,49 @@ class har_scanner {
       fail("invalid JSON: expected ',' or '}'");
     }
   }
+  // Copies one object or array. It tracks only nesting and strings, found
+  // 32 bytes at a time, and appends whole runs (one per window or entry);
+  // the worker's parser validates the entry itself.
+  void copy_container() {
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;  // a backslash ended the previous window
+    for (;;) {
+      if (pos_ == len_ && !refill()) throw_truncated();
+      const char* base = window_.data.get();
+      const char* run = base + pos_;
+      const char* p = run;
+      const char* end = base + len_;
+      if (escaped && p < end) {
+        ++p;
+        escaped = false;
+      }
+      while (p < end) {
+        p = in_string ? find_quote_or_backslash(p, end) : find_structural(p, end);
+        if (p == end) break;
+        char c = *p++;
+        if (in_string) {
+          if (c == '"') {
+            in_string = false;
+          } else if (p < end) {
+            ++p;  // the escaped byte
+          } else {
+            escaped = true;
+          }
+        } else if (c == '"') {
+          in_string = true;
+        } else if (c == '{' || c == '[') {
+          ++depth;
+        } else if (--depth == 0) {
+          append(run, static_cast<size_t>(p - run));
+          pos_ = static_cast<size_t>(p - base);
+          return;
+        }
+      }
+      append(run, static_cast<size_t>(end - run));
+      pos_ = len_;
+    }
+  }
   void read_entries();
   void read_entry();
 
@@ -281,7 +342,12 @@ void har_scanner::read_entry() {
   oversized_ = false;
   capturing_ = true;
   try {
-    skip_value();
+    int c = peek();
+    if (c == '{' || c == '[') {
+      copy_container();
+    } else {
+      skip_value();  // not an entry object: copied as is, malformed later
+    }
   } catch (...) {
     capturing_ = false;
     if (out_size_ > entry_start_ || oversized_) {  // it had begun
