@@ -17,22 +17,38 @@ namespace {
 
 constexpr size_t window_bytes = size_t{1} << 18;
 
-/// The first of '"' '{' '}' '[' ']' in [p, end), or end: what an entry's
-/// copy needs to track its nesting.
-const char* find_structural(const char* p, const char* end) {
+/// Bit i set: byte i of a block of up to 32 is a quote, a backslash, an
+/// opening or a closing bracket.
+struct block_masks {
+  uint32_t quote = 0, backslash = 0, open = 0, close = 0;
+};
+
+block_masks masks_of(const char* p, size_t n) {
+  block_masks m;
 #if defined(__AVX2__)
-  const __m256i chars[5] = {_mm256_set1_epi8('"'), _mm256_set1_epi8('{'), _mm256_set1_epi8('}'),
-                            _mm256_set1_epi8('['), _mm256_set1_epi8(']')};
-  for (; p + 32 <= end; p += 32) {
+  if (n >= 32) {
     __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    __m256i hit = _mm256_cmpeq_epi8(v, chars[0]);
-    for (int i = 1; i < 5; ++i) hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, chars[i]));
-    auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(hit));
-    if (mask != 0) return p + __builtin_ctz(mask);
+    auto eq = [&](char c) {
+      return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(c))));
+    };
+    m.quote = eq('"');
+    m.backslash = eq('\\');
+    m.open = eq('{') | eq('[');
+    m.close = eq('}') | eq(']');
+    return m;
   }
 #endif
-  while (p < end && *p != '"' && *p != '{' && *p != '}' && *p != '[' && *p != ']') ++p;
-  return p;
+  for (size_t i = 0; i < n && i < 32; ++i) {
+    uint32_t bit = 1u << i;
+    switch (p[i]) {
+      case '"': m.quote |= bit; break;
+      case '\\': m.backslash |= bit; break;
+      case '{': case '[': m.open |= bit; break;
+      case '}': case ']': m.close |= bit; break;
+      default: break;
+    }
+  }
+  return m;
 }
 
 /// The first '"' or '\\' in [p, end), or end. HAR strings are often large
@@ -266,44 +282,54 @@ class har_scanner {
       fail("invalid JSON: expected ',' or '}'");
     }
   }
-  // Copies one object or array. It tracks only nesting and strings, found
-  // 32 bytes at a time, and appends whole runs (one per window or entry);
-  // the worker's parser validates the entry itself.
+  // Copies one object or array. It tracks only nesting and strings from
+  // per-32-byte bit masks of quotes, backslashes and brackets (entries are
+  // dense with small strings: one vector compare per structural byte was
+  // too slow), and appends whole runs; the worker's parser validates the
+  // entry itself.
   void copy_container() {
     int depth = 0;
     bool in_string = false;
-    bool escaped = false;  // a backslash ended the previous window
+    bool escaped = false;  // the next byte is escaped (may cross a window)
     for (;;) {
       if (pos_ == len_ && !refill()) throw_truncated();
       const char* base = window_.data.get();
       const char* run = base + pos_;
-      const char* p = run;
       const char* end = base + len_;
-      if (escaped && p < end) {
-        ++p;
-        escaped = false;
-      }
-      while (p < end) {
-        p = in_string ? find_quote_or_backslash(p, end) : find_structural(p, end);
-        if (p == end) break;
-        char c = *p++;
-        if (in_string) {
-          if (c == '"') {
-            in_string = false;
-          } else if (p < end) {
-            ++p;  // the escaped byte
-          } else {
-            escaped = true;
-          }
-        } else if (c == '"') {
-          in_string = true;
-        } else if (c == '{' || c == '[') {
-          ++depth;
-        } else if (--depth == 0) {
-          append(run, static_cast<size_t>(p - run));
-          pos_ = static_cast<size_t>(p - base);
-          return;
+      for (const char* p = run; p < end;) {
+        auto avail = static_cast<size_t>(end - p);
+        block_masks m = masks_of(p, avail);
+        uint32_t all = m.quote | m.backslash | m.open | m.close;
+        if (escaped) {
+          all &= ~1u;
+          escaped = false;
         }
+        while (all != 0) {
+          int i = __builtin_ctz(all);
+          uint32_t bit = 1u << i;
+          all &= all - 1;
+          if (in_string) {
+            if ((m.backslash & bit) != 0) {
+              if (static_cast<size_t>(i) + 1 >= std::min<size_t>(avail, 32)) {
+                escaped = true;
+              } else {
+                all &= ~(bit << 1);
+              }
+            } else if ((m.quote & bit) != 0) {
+              in_string = false;
+            }
+          } else if ((m.quote & bit) != 0) {
+            in_string = true;
+          } else if ((m.open & bit) != 0) {
+            ++depth;
+          } else if ((m.close & bit) != 0 && --depth == 0) {
+            const char* after = p + i + 1;
+            append(run, static_cast<size_t>(after - run));
+            pos_ = static_cast<size_t>(after - base);
+            return;
+          }
+        }
+        p += std::min<size_t>(avail, 32);
       }
       append(run, static_cast<size_t>(end - run));
       pos_ = len_;
