@@ -5,7 +5,10 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <functional>
+#include <unordered_map>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -15,7 +18,6 @@
 namespace analyzer::rules {
 
 namespace {
-constexpr int status_slots = 1000;  // index 0: no status (no response)
 
 bool same_field(const event::field_ref& a, const event::field_ref& b) {
   return a.area == b.area && (a.area == event::field_area::builtin
@@ -35,10 +37,15 @@ struct ruleset::compiled {
   std::vector<regex_group> groups;
   std::vector<int> group_of;                   // regex id → group
   std::vector<int> order;                      // rules by priority
-  std::vector<std::vector<int>> by_status;     // status → candidates
 };
 
 struct match_scratch::state {
+  // Candidate rules per (status, code, failure kind): those whose `when`
+  // can hold for that key, in priority order, cut after the first that
+  // surely holds. A pure function of the rules and the key, cached per
+  // thread (so no locks, and the same result on every thread).
+  std::unordered_map<uint64_t, std::vector<int>> candidates;
+  std::vector<int> odd;  // the list for an uncacheable key
   uint32_t generation = 0;
   std::vector<uint32_t> group_generation;
   std::vector<uint8_t> hit;  // by regex id
@@ -53,35 +60,6 @@ match_scratch& match_scratch::operator=(match_scratch&&) noexcept = default;
 ruleset::~ruleset() = default;
 
 namespace {
-
-/// The statuses a rule can match, from a positive top-level `status`
-/// condition; empty optional when it does not constrain the status.
-std::optional<std::vector<bool>> status_constraint(const rule& r) {
-  for (const auto& c : r.when.children) {
-    if (c.type != condition::kind::field ||
-        c.field.area != event::field_area::builtin ||
-        c.field.id != event::builtin_field::status) {
-      continue;
-    }
-    std::vector<bool> allowed(status_slots, false);
-    const matcher& m = c.match;
-    if (m.type == matcher::kind::equals || m.type == matcher::kind::one_of) {
-      for (const auto& v : m.values) {
-        if (v.number && *v.number >= 1 && *v.number < status_slots) {
-          allowed[static_cast<size_t>(*v.number)] = true;
-        }
-      }
-    } else if (m.type == matcher::kind::range) {
-      for (int s = 1; s < status_slots; ++s) {
-        allowed[static_cast<size_t>(s)] = (!m.lo || s >= *m.lo) && (!m.hi || s <= *m.hi);
-      }
-    } else {
-      continue;  // exists / not / regex: not a cheap constraint
-    }
-    return allowed;
-  }
-  return std::nullopt;
-}
 
 void collect_regexes(const condition& c, std::vector<std::pair<int, event::field_ref>>& out) {
   if (c.type == condition::kind::field) {
@@ -141,15 +119,6 @@ std::unique_ptr<ruleset> ruleset::compile(rule_library lib,
     return lib.rules[static_cast<size_t>(a)].priority >
            lib.rules[static_cast<size_t>(b)].priority;
   });
-  c.by_status.assign(status_slots, {});
-  for (int idx : c.order) {
-    auto allowed = status_constraint(lib.rules[static_cast<size_t>(idx)]);
-    for (int s = 0; s < status_slots; ++s) {
-      if (!allowed || (*allowed)[static_cast<size_t>(s)]) {
-        c.by_status[static_cast<size_t>(s)].push_back(idx);
-      }
-    }
-  }
   rs->lib_ = std::move(lib);
   return rs;
 }
@@ -194,6 +163,75 @@ bool equals(const event::field_value& v, const literal& l) {
   return false;
 }
 
+/// A matcher without regexes, evaluated; nullopt when a regex is involved.
+std::optional<bool> match_exact(const matcher& m, const event::field_value& v) {
+  switch (m.type) {
+    case matcher::kind::exists: return v.present() == m.exists;
+    case matcher::kind::negate: {
+      auto inner = match_exact(m.inner.front(), v);
+      return inner ? std::optional<bool>(!*inner) : std::nullopt;
+    }
+    case matcher::kind::regex: return std::nullopt;
+    default: break;
+  }
+  if (!v.present()) return false;
+  switch (m.type) {
+    case matcher::kind::equals: return equals(v, m.values.front());
+    case matcher::kind::one_of:
+      // Numbers (status, code lists of 20+ values) by binary search.
+      if (v.type == event::field_value::kind::number) {
+        return std::binary_search(m.numbers.begin(), m.numbers.end(), v.number);
+      }
+      return std::any_of(m.values.begin(), m.values.end(),
+                         [&](const literal& l) { return equals(v, l); });
+    case matcher::kind::range: {
+      auto n = numeric(v);
+      return n && (!m.lo || *n >= *m.lo) && (!m.hi || *n <= *m.hi);
+    }
+    default: return false;
+  }
+}
+
+enum class tri : uint8_t { no, yes, maybe };
+
+/// What a condition can be for any event with the status, code and failure
+/// kind of `key`, whatever its other fields: conditions on other fields
+/// (and regexes) are `maybe`, combined with three-valued logic.
+tri prejudge(const condition& c, const event::event& key) {
+  switch (c.type) {
+    case condition::kind::all: {
+      tri out = tri::yes;
+      for (const auto& ch : c.children) {
+        tri t = prejudge(ch, key);
+        if (t == tri::no) return tri::no;
+        if (t == tri::maybe) out = tri::maybe;
+      }
+      return out;
+    }
+    case condition::kind::any: {
+      tri out = tri::no;
+      for (const auto& ch : c.children) {
+        tri t = prejudge(ch, key);
+        if (t == tri::yes) return tri::yes;
+        if (t == tri::maybe) out = tri::maybe;
+      }
+      return out;
+    }
+    case condition::kind::negate: {
+      tri t = prejudge(c.children.front(), key);
+      return t == tri::yes ? tri::no : t == tri::no ? tri::yes : tri::maybe;
+    }
+    case condition::kind::field: break;
+  }
+  using event::builtin_field;
+  bool keyed = c.field.area == event::field_area::builtin &&
+               (c.field.id == builtin_field::status || c.field.id == builtin_field::code ||
+                c.field.id == builtin_field::failure);
+  if (!keyed) return tri::maybe;
+  auto r = match_exact(c.match, event::get_field(key, c.field));
+  return !r ? tri::maybe : *r ? tri::yes : tri::no;
+}
+
 }  // namespace
 
 /// Evaluates conditions against one event (the scratch caches regex sets).
@@ -233,28 +271,9 @@ class evaluator {
  private:
   bool match(const matcher& m, const event::field_ref& f,
              const event::field_value& v) {
-    switch (m.type) {
-      case matcher::kind::exists: return v.present() == m.exists;
-      case matcher::kind::negate: return !match(m.inner.front(), f, v);
-      default: break;
-    }
-    if (!v.present()) return false;
-    switch (m.type) {
-      case matcher::kind::equals: return equals(v, m.values.front());
-      case matcher::kind::one_of:
-        // Numbers (status, code lists of 20+ values) by binary search.
-        if (v.type == event::field_value::kind::number) {
-          return std::binary_search(m.numbers.begin(), m.numbers.end(), v.number);
-        }
-        return std::any_of(m.values.begin(), m.values.end(),
-                           [&](const literal& l) { return equals(v, l); });
-      case matcher::kind::range: {
-        auto n = numeric(v);
-        return n && (!m.lo || *n >= *m.lo) && (!m.hi || *n <= *m.hi);
-      }
-      case matcher::kind::regex: return regex_hit(m.regex, v);
-      default: return false;
-    }
+    if (m.type == matcher::kind::negate) return !match(m.inner.front(), f, v);
+    if (m.type == matcher::kind::regex) return v.present() && regex_hit(m.regex, v);
+    return match_exact(m, v).value_or(false);
   }
 
   bool regex_hit(int id, const event::field_value& v) {
@@ -302,11 +321,40 @@ match_scratch::state& prepare(match_scratch& scratch, const ruleset::compiled& c
 int ruleset::classify(const event::event& ev, match_scratch& scratch) const {
   auto& s = prepare(scratch, *c_, lib_.regexes.size());
   evaluator e(*c_, ev, s);
-  size_t slot = ev.status > 0 && ev.status < status_slots ? static_cast<size_t>(ev.status) : 0;
-  for (int idx : c_->by_status[slot]) {
+  for (int idx : candidates(ev, s)) {
     if (e.holds(lib_.rules[static_cast<size_t>(idx)].when, nullptr)) return idx;
   }
   return -1;
+}
+
+const std::vector<int>& ruleset::candidates(const event::event& ev,
+                                            match_scratch::state& s) const {
+  // Codes outside int32 share one key; prejudge then sees the real value
+  // of the first such event only, so those keys are not cached.
+  bool odd_code = ev.code && (*ev.code < INT32_MIN || *ev.code > INT32_MAX);
+  uint64_t key = (static_cast<uint64_t>(static_cast<uint32_t>(ev.status)) << 40) ^
+                 (static_cast<uint64_t>(ev.failure) << 36) ^
+                 (ev.code ? (uint64_t{1} << 35) | static_cast<uint32_t>(*ev.code) : 0);
+  if (!odd_code) {
+    if (auto it = s.candidates.find(key); it != s.candidates.end()) return it->second;
+    if (s.candidates.size() >= 4096) s.candidates.clear();  // junk codes: stay bounded
+  }
+  event::event probe;
+  probe.status = ev.status;
+  probe.code = ev.code;
+  probe.failure = ev.failure;
+  std::vector<int> list;
+  for (int idx : c_->order) {
+    tri t = prejudge(lib_.rules[static_cast<size_t>(idx)].when, probe);
+    if (t == tri::no) continue;
+    list.push_back(idx);
+    if (t == tri::yes) break;  // nothing of lower priority can win
+  }
+  if (odd_code) {
+    s.odd = std::move(list);
+    return s.odd;
+  }
+  return s.candidates.emplace(key, std::move(list)).first->second;
 }
 
 bool ruleset::holds(int index, const event::event& ev,

@@ -29,9 +29,10 @@ struct rule_trace {
 };
 
 /// The compiled rules. Regexes are compiled once, grouped per field into
-/// RE2::Set; rules are indexed by the HTTP status they require and tried in
-/// priority order, so a failure is compared with its few candidates and
-/// matching stops at the first that holds. Thread-safe for concurrent
+/// RE2::Set. A failure is compared only with its candidates: the rules
+/// whose `when` can hold given its status, business code and failure kind
+/// (decided once per such key with three-valued logic, cached per thread),
+/// in priority order; matching stops at the first that holds. Thread-safe for concurrent
 /// classify() calls, each with its own scratch.
 class ruleset {
  public:
@@ -64,6 +65,8 @@ class ruleset {
   struct compiled;
 
  private:
+  const std::vector<int>& candidates(const event::event& ev,
+                                     match_scratch::state& s) const;
   ruleset() = default;
   rule_library lib_;
   std::string digest_;
