@@ -28,7 +28,7 @@ using test_support::read_file;
 
 namespace {
 
-fs::path fixtures() { return fs::path(test_support::shared_dir()) / "har-fixtures"; }
+fs::path fixtures() { return fs::path(test_support::test_data_dir()) / "har-fixtures"; }
 
 ingest::reader_options options_with(size_t chunk_bytes,
                                     size_t max_record_bytes = size_t{64} << 20) {

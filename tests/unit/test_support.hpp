@@ -80,7 +80,9 @@ namespace fs = std::filesystem;
 using namespace analyzer;
 
 inline std::string source_dir() { return ANALYZER_SOURCE_DIR; }
-inline std::string shared_dir() { return ANALYZER_SHARED_DIR; }
+/// tests/data: inputs made for the tests, and a copy of the shared HAR
+/// fixtures (tests/data/har-fixtures/SOURCES.md), so a clone runs alone.
+inline std::string test_data_dir() { return ANALYZER_TEST_DATA_DIR; }
 
 inline std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
