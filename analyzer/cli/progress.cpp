@@ -88,13 +88,15 @@ void progress_display::stop() {
 }
 
 void progress_display::loop() {
+  // Draws at least once, even when the run ends before this thread first
+  // gets the processor (short inputs on a loaded machine).
   std::unique_lock lock(mutex_);
-  while (!stopping_) {
+  do {
     lock.unlock();
     draw();
     lock.lock();
     wake_.wait_for(lock, redraw_every, [&] { return stopping_; });
-  }
+  } while (!stopping_);
 }
 
 void progress_display::draw() {

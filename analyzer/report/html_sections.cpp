@@ -162,20 +162,8 @@ void malformed_part(std::string& out, const summary& s) {
 }  // namespace
 
 std::string rich_text(std::string_view s) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t open = s.find('`', pos);
-    size_t close = open == std::string_view::npos ? open : s.find('`', open + 1);
-    if (close == std::string_view::npos) {
-      out += html_escape(s.substr(pos));
-      break;
-    }
-    out += html_escape(s.substr(pos, open - pos));
-    out += "<code>" + html_escape(s.substr(open + 1, close - open - 1)) + "</code>";
-    pos = close + 1;
-  }
-  return out;
+  return with_code_spans(s, [](std::string_view t) { return html_escape(t); },
+                         [](std::string_view t) { return "<code>" + html_escape(t) + "</code>"; });
 }
 
 void causes_section(std::string& out, const summary& s) {

@@ -28,20 +28,8 @@ std::string code(std::string_view text) {
 
 /// Rule text with its `code spans` kept and everything else escaped.
 std::string rich(std::string_view s) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t open = s.find('`', pos);
-    size_t close = open == std::string_view::npos ? open : s.find('`', open + 1);
-    if (close == std::string_view::npos) {
-      out += markdown_escape(s.substr(pos));
-      break;
-    }
-    out += markdown_escape(s.substr(pos, open - pos));
-    out += code(s.substr(open + 1, close - open - 1));
-    pos = close + 1;
-  }
-  return out;
+  return with_code_spans(s, [](std::string_view t) { return markdown_escape(t); },
+                         [](std::string_view t) { return code(t); });
 }
 
 void header(std::string& out, const summary& s) {

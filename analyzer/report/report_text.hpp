@@ -40,6 +40,26 @@ std::string record_position(const summary& s, uint32_t source, int64_t line, int
 /// Log-derived text made safe to show: credentials removed, UTF-8 repaired.
 std::string log_text(std::string_view s);
 
+/// Rule text (titles, fixes) with its `code spans` kept: `escape` for the
+/// plain parts, `code` for the text between backquotes.
+template <typename Escape, typename Code>
+std::string with_code_spans(std::string_view s, Escape&& escape, Code&& code) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t open = s.find('`', pos);
+    size_t close = open == std::string_view::npos ? open : s.find('`', open + 1);
+    if (close == std::string_view::npos) {
+      out += escape(s.substr(pos));
+      break;
+    }
+    out += escape(s.substr(pos, open - pos));
+    out += code(s.substr(open + 1, close - open - 1));
+    pos = close + 1;
+  }
+  return out;
+}
+
 struct breakdown_row {
   std::string key;
   int64_t records = 0;

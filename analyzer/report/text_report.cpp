@@ -30,20 +30,7 @@ struct style {
   }
 };
 
-std::string thousands(int64_t n) {
-  std::string digits = fmt::format("{}", n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
 
-std::string percent(int64_t n, int64_t total) {
-  if (total <= 0) return "-";
-  return fmt::format("{:.1f}%", 100.0 * static_cast<double>(n) / static_cast<double>(total));
-}
 
 std::string short_time(const std::optional<int64_t>& ms) {
   if (!ms) return "?";
@@ -51,21 +38,7 @@ std::string short_time(const std::optional<int64_t>& ms) {
   return t.substr(0, 10) + " " + t.substr(11, 8);
 }
 
-std::string human_bytes(int64_t b) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  double v = static_cast<double>(b);
-  int u = 0;
-  while (v >= 1000 && u < 4) {
-    v /= 1000;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, units[u]);
-}
 
-std::string position(const summary& s, uint32_t source, int64_t line, int64_t entry) {
-  if (line >= 0) return fmt::format("{}:{}", source_of(s, source), line);
-  return fmt::format("{}#{}", source_of(s, source), entry);
-}
 
 /// Wraps text at `width` columns with `indent` spaces on each line.
 std::string wrap_text(std::string_view text, size_t width, size_t indent,
@@ -95,15 +68,15 @@ void write_header(std::string& out, const summary& s, const style& st) {
   const auto& a = *s.agg;
   out += st.bold(fmt::format("kling-triage {}", s.tool_version));
   out += fmt::format("  {} input{}, {} record{}", s.inputs.size(),
-                     s.inputs.size() == 1 ? "" : "s", thousands(a.records),
+                     s.inputs.size() == 1 ? "" : "s", group_thousands(a.records),
                      a.records == 1 ? "" : "s");
   if (a.first_ts) out += fmt::format(", {} → {} UTC", short_time(a.first_ts), short_time(a.last_ts));
   out += "\n\n";
   auto row = [&](std::string_view name, int64_t n, bool with_share, std::string (style::*paint)(std::string_view) const) {
-    std::string count = fmt::format("{:>10}", thousands(n));
+    std::string count = fmt::format("{:>10}", group_thousands(n));
     if (n > 0 && paint != nullptr) count = (st.*paint)(count);
     out += fmt::format("  {:<10}{}", name, count);
-    if (with_share) out += "  " + st.dim(fmt::format("{:>6}", percent(n, a.records)));
+    if (with_share) out += "  " + st.dim(fmt::format("{:>6}", percent_of(n, a.records)));
     out += "\n";
   };
   row("ok", a.ok, true, nullptr);
@@ -111,7 +84,7 @@ void write_header(std::string& out, const summary& s, const style& st) {
   row("malformed", a.malformed, true, &style::yellow);
   if (a.filtered > 0) {
     out += fmt::format("  {:<10} {} (outside --since/--until, not counted above)\n",
-                       "skipped", thousands(a.filtered));
+                       "skipped", group_thousands(a.filtered));
   }
 }
 
@@ -130,7 +103,7 @@ void write_example(std::string& out, const summary& s, const cause_row& c, const
   std::string next;
   if (!c.stats->examples.empty()) {
     const auto& ex = c.stats->examples.front();
-    line += "   e.g. " + position(s, ex.key.source, ex.line, ex.entry);
+    line += "   e.g. " + record_position(s, ex.key.source, ex.line, ex.entry);
     if (!ex.message.empty()) {
       size_t used = 6 + columns(line) + 3;  // indent, ` "` and `"`
       size_t room = used + 1 + min_message < text_width ? text_width - used - 1 : 0;
@@ -156,7 +129,7 @@ void write_causes(std::string& out, const summary& s, const style& st) {
     const cause_row& c = s.causes[i];
     const auto& stats = *c.stats;
     out += fmt::format("\n  {:>2}. {}  {} {}  {}\n", i + 1, st.bold(c.id),
-                       thousands(stats.count), st.dim(percent(stats.count, s.agg->failures)),
+                       group_thousands(stats.count), st.dim(percent_of(stats.count, s.agg->failures)),
                        st.dim(fmt::format("{} → {}", short_time(stats.first_seen),
                                           short_time(stats.last_seen))));
     out += "      " + wrap_text(c.title, 98, 6, 6) + "\n";
@@ -172,8 +145,8 @@ void write_causes(std::string& out, const summary& s, const style& st) {
   std::string cats;
   for (size_t i = 0; i < s.categories.size(); ++i) {
     cats += fmt::format("{}{}\u00a0{}\u00a0({})", i == 0 ? "" : ", ", s.categories[i].id,
-                        thousands(s.categories[i].count),
-                        percent(s.categories[i].count, s.agg->failures));
+                        group_thousands(s.categories[i].count),
+                        percent_of(s.categories[i].count, s.agg->failures));
   }
   out += "\n" + st.bold("By category") + "  " + wrap_text(cats, 98, 13, 13) + "\n";
 }
@@ -186,7 +159,7 @@ void write_incidents(std::string& out, const summary& s, const style& st) {
     const incident& inc = s.incidents[i];
     std::string line = fmt::format("{} UTC  {} of {} failed, peak {}",
                                    window_text(inc.start_ms, inc.end_ms),
-                                   thousands(inc.failures), thousands(inc.records),
+                                   group_thousands(inc.failures), group_thousands(inc.records),
                                    percent_text(inc.peak_failure_rate));
     if (!inc.top_causes.empty()) {
       size_t room = line.size() + 13 + 7 < 100 ? 100 - 13 - 7 - line.size() : 0;
@@ -209,7 +182,7 @@ void write_statuses(std::string& out, const summary& s, const style& st) {
     if (a.statuses[i] == 0) continue;
     line += fmt::format("{}{}\u00a0×{}", line.empty() ? "" : ", ",
                         i == 0 ? "no\u00a0response" : fmt::format("{}", i),
-                        thousands(a.statuses[i]));
+                        group_thousands(a.statuses[i]));
   }
   if (!line.empty()) out += st.bold("HTTP status") + "  " + wrap_text(line, 98, 13, 13) + "\n";
 }
@@ -221,8 +194,8 @@ void write_inputs(std::string& out, const summary& s, const style& st) {
     aggregate::input_stats stats =
         i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
     std::string kind = in.compression == "none" ? in.format : in.format + "+" + in.compression;
-    out += fmt::format("  {}  {}  {}  {} records", in.path, kind, human_bytes(in.raw_bytes),
-                       thousands(stats.records));
+    out += fmt::format("  {}  {}  {}  {} records", in.path, kind, byte_size(in.raw_bytes),
+                       group_thousands(stats.records));
     if (stats.malformed > 0) out += st.yellow(fmt::format(", {} malformed", stats.malformed));
     out += "\n";
     for (const auto& e : in.errors) {
@@ -234,11 +207,11 @@ void write_inputs(std::string& out, const summary& s, const style& st) {
 void write_malformed(std::string& out, const summary& s, const style& st) {
   const auto& a = *s.agg;
   if (a.malformed == 0) return;
-  out += "\n" + st.bold(fmt::format("Malformed records ({})", thousands(a.malformed))) + "\n";
+  out += "\n" + st.bold(fmt::format("Malformed records ({})", group_thousands(a.malformed))) + "\n";
   size_t shown = std::min<size_t>(a.malformed_examples.size(), 5);
   for (size_t i = 0; i < shown; ++i) {
     const auto& m = a.malformed_examples[i];
-    std::string where = position(s, m.key.source, m.line, m.entry);
+    std::string where = record_position(s, m.key.source, m.line, m.entry);
     size_t used = 4 + columns(where) + 1;  // indent, gap, and room for "…"
     size_t room = used + min_message < text_width ? text_width - used : min_message;
     out += fmt::format("  {}  {}\n", where, core::shorten(m.error, room));
@@ -259,7 +232,7 @@ void write_gate(std::string& out, const summary& s, const style& st) {
   for (const auto& g : s.gate) {
     bool rate = g.condition.rfind("failure-rate", 0) == 0;
     std::string value = rate ? fmt::format("{:.2f}%", g.value * 100)
-                             : thousands(static_cast<int64_t>(g.value));
+                             : group_thousands(static_cast<int64_t>(g.value));
     std::string condition = core::shorten(g.condition, 70);
     out += fmt::format("  {:<{}}  {:>10}  {}\n", condition, width, value,
                        g.met ? st.red(st.bold("MET")) : st.green("ok"));
@@ -281,7 +254,7 @@ std::string write_text(const summary& s, bool color) {
   if (s.unclassified > 0) {
     std::string note = fmt::format(
         "{} failure{} matched no rule: see unclassified.unknown above, and "
-        "`kling-triage explain` on an example.", thousands(s.unclassified),
+        "`kling-triage explain` on an example.", group_thousands(s.unclassified),
         s.unclassified == 1 ? "" : "s");
     out += "\n" + st.yellow(wrap_text(note, text_width - 1, 0, 0)) + "\n";
   }
