@@ -93,11 +93,11 @@ void normalizer::impl::analyze_text_bodies(event::event& ev) {
   if (req_body.type == body_ref::kind::text && ev.model.empty() &&
       looks_like_json(req_body.text)) {
     std::string_view copy = padded_copy(req_body.text, req_text_buf);
-    od::document doc;
+    od::document text_doc;
     od::object obj;
     if (!req_body_parser.iterate(copy.data(), copy.size(), req_text_buf.capacity())
-             .get(doc) &&
-        !doc.get_object().get(obj)) {
+             .get(text_doc) &&
+        !text_doc.get_object().get(obj)) {
       (void)scan_request_body(obj, ev);
     }
   }
@@ -109,12 +109,12 @@ void normalizer::impl::analyze_text_bodies(event::event& ev) {
   std::string_view text = body_text(resp_body, decoded_resp);
   if (looks_like_json(text)) {
     std::string_view copy = padded_copy(text, resp_text_buf);
-    od::document doc;
+    od::document text_doc;
     od::object obj;
     envelope saved = env;
     if (!body_parser.iterate(copy.data(), copy.size(), resp_text_buf.capacity())
-             .get(doc) &&
-        !doc.get_object().get(obj) && !scan_envelope(obj)) {
+             .get(text_doc) &&
+        !text_doc.get_object().get(obj) && !scan_envelope(obj)) {
       env.parsed = true;
       return;
     }
@@ -335,9 +335,9 @@ void normalizer::impl::extras_from_dom(int side, event::event& ev) {
   std::string_view text = body.type == body_ref::kind::text
                               ? body_text(body, side == 0 ? decoded_req : decoded_resp)
                               : raw_body(body);
-  dom::parser& parser = side == 0 ? req_dom : resp_dom;
+  dom::parser& dom_parser = side == 0 ? req_dom : resp_dom;
   dom::element root;
-  if (text.empty() || parser.parse(text.data(), text.size(), true).get(root)) return;
+  if (text.empty() || dom_parser.parse(text.data(), text.size(), true).get(root)) return;
   for (size_t i = 0; i < plan.items.size(); ++i) {
     const auto& item = plan.items[i];
     if (item.area != area) continue;
