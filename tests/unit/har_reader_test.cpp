@@ -18,6 +18,7 @@
 namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;
 using namespace analyzer;
+using test_support::options_with;
 using event::failure_kind;
 using event::outcome;
 using ingest::input_format;
@@ -30,13 +31,6 @@ namespace {
 
 fs::path fixtures() { return fs::path(test_support::test_data_dir()) / "har-fixtures"; }
 
-ingest::reader_options options_with(size_t chunk_bytes,
-                                    size_t max_record_bytes = size_t{64} << 20) {
-  ingest::reader_options o;
-  o.chunk_bytes = chunk_bytes;
-  o.max_record_bytes = max_record_bytes;
-  return o;
-}
 
 struct fixture_case {
   const char* file;

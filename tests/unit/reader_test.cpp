@@ -15,6 +15,7 @@
 
 namespace bdata = boost::unit_test::data;
 using namespace analyzer;
+using test_support::options_with;
 using ingest::compression;
 using ingest::input_format;
 using test_support::contains;
@@ -47,13 +48,6 @@ std::string records(int64_t first, int64_t last, const char* eol = "\n") {
   return out;
 }
 
-ingest::reader_options options_with(size_t chunk_bytes,
-                                    size_t max_record_bytes = size_t{64} << 20) {
-  ingest::reader_options o;
-  o.chunk_bytes = chunk_bytes;
-  o.max_record_bytes = max_record_bytes;
-  return o;
-}
 
 /// Every event is an ok record on its own line: event i is line first + i.
 void check_consecutive_ok(const test_support::worker_result& r, int64_t first,

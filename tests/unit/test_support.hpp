@@ -84,6 +84,15 @@ inline std::string source_dir() { return ANALYZER_SOURCE_DIR; }
 /// fixtures (tests/data/har-fixtures/SOURCES.md), so a clone runs alone.
 inline std::string test_data_dir() { return ANALYZER_TEST_DATA_DIR; }
 
+/// Reader options with small chunks, to cut inputs into many pieces.
+inline ingest::reader_options options_with(size_t chunk_bytes,
+                                           size_t max_record_bytes = size_t{64} << 20) {
+  ingest::reader_options o;
+  o.chunk_bytes = chunk_bytes;
+  o.max_record_bytes = max_record_bytes;
+  return o;
+}
+
 inline std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   BOOST_REQUIRE_MESSAGE(in, "cannot read " << p);
