@@ -159,30 +159,30 @@ BOOST_AUTO_TEST_CASE(multi_frame_zstd) {
 
 const size_t cut_chunk_sizes[] = {4096, 65536, size_t{4} << 20};
 
-BOOST_DATA_TEST_CASE(truncated_gzip_keeps_every_complete_line,
-                     bdata::make(cut_chunk_sizes), chunk_bytes) {
-  std::string text = records(1, 3000);
-  std::string gz = test_support::gzip(text);
-  size_t cut = gz.size() / 2;
-  std::string cut_gz = gz.substr(0, cut);
-  // What zlib can recover from the cut stream: the lines to expect.
-  std::string recoverable = test_support::gunzip_prefix(cut_gz);
+/// A compressed stream cut in half: every line the decompressor itself can
+/// recover is an ok record, numbered from 1, the cut line (if any of it
+/// arrived) is one malformed record, and the error names the byte offset.
+void check_truncated(const std::string& compressed,
+                     std::string (*recover)(std::string_view),
+                     compression kind, const std::string& word, size_t chunk_bytes) {
+  size_t cut = compressed.size() / 2;
+  std::string cut_stream = compressed.substr(0, cut);
+  std::string recoverable = recover(cut_stream);  // the lines to expect
   size_t complete = count_newlines(recoverable);
   BOOST_TEST_REQUIRE(complete > 100u);
   BOOST_TEST_REQUIRE(complete < 3000u);
 
-  auto read = read_bytes(cut_gz, options_with(chunk_bytes));
-  BOOST_TEST(read.report.kind == compression::gzip);
+  auto read = read_bytes(cut_stream, options_with(chunk_bytes));
+  BOOST_TEST(read.report.kind == kind);
   BOOST_TEST_REQUIRE(read.report.errors.size() == 1u);
   const std::string& error = read.report.errors[0];
-  BOOST_TEST(contains(error, "truncated gzip"), error);
+  BOOST_TEST(contains(error, "truncated " + word), error);
   BOOST_TEST(contains(error, "byte " + std::to_string(cut)), error);
   BOOST_TEST(read.report.bytes == static_cast<int64_t>(recoverable.size()));
 
   auto r = run_worker(read.chunks);
   BOOST_TEST(r.agg.ok == static_cast<int64_t>(complete));
   check_consecutive_ok(r, 1, static_cast<int64_t>(complete));
-  // The cut line, if any of it arrived, is one malformed record.
   bool partial = !recoverable.empty() && recoverable.back() != '\n';
   BOOST_TEST(r.agg.malformed == (partial ? 1 : 0));
   if (partial && !r.agg.malformed_examples.empty()) {
@@ -191,30 +191,16 @@ BOOST_DATA_TEST_CASE(truncated_gzip_keeps_every_complete_line,
   }
 }
 
+BOOST_DATA_TEST_CASE(truncated_gzip_keeps_every_complete_line,
+                     bdata::make(cut_chunk_sizes), chunk_bytes) {
+  check_truncated(test_support::gzip(records(1, 3000)), test_support::gunzip_prefix,
+                  compression::gzip, "gzip", chunk_bytes);
+}
+
 BOOST_DATA_TEST_CASE(truncated_zstd_keeps_every_complete_line,
                      bdata::make(cut_chunk_sizes), chunk_bytes) {
-  std::string text = records(1, 3000);
-  std::string zst = test_support::zstd(text);
-  size_t cut = zst.size() / 2;
-  std::string cut_zst = zst.substr(0, cut);
-  std::string recoverable = test_support::unzstd_prefix(cut_zst);
-  size_t complete = count_newlines(recoverable);
-  BOOST_TEST_REQUIRE(complete > 100u);
-  BOOST_TEST_REQUIRE(complete < 3000u);
-
-  auto read = read_bytes(cut_zst, options_with(chunk_bytes));
-  BOOST_TEST(read.report.kind == compression::zstd);
-  BOOST_TEST_REQUIRE(read.report.errors.size() == 1u);
-  const std::string& error = read.report.errors[0];
-  BOOST_TEST(contains(error, "truncated zstd"), error);
-  BOOST_TEST(contains(error, "byte " + std::to_string(cut)), error);
-  BOOST_TEST(read.report.bytes == static_cast<int64_t>(recoverable.size()));
-
-  auto r = run_worker(read.chunks);
-  BOOST_TEST(r.agg.ok == static_cast<int64_t>(complete));
-  check_consecutive_ok(r, 1, static_cast<int64_t>(complete));
-  bool partial = !recoverable.empty() && recoverable.back() != '\n';
-  BOOST_TEST(r.agg.malformed == (partial ? 1 : 0));
+  check_truncated(test_support::zstd(records(1, 3000)), test_support::unzstd_prefix,
+                  compression::zstd, "zstd", chunk_bytes);
 }
 
 BOOST_AUTO_TEST_CASE(truncated_gzip_small_file_keeps_its_lines) {
