@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/cli/worker.hpp"
 
+#include "analyzer/ingest/reader.hpp"
+
 #include <cstring>
 #include <fmt/format.h>
 
@@ -61,8 +63,7 @@ void analyze_worker::handle_line(const ingest::chunk& c, const char* begin,
   std::string_view trimmed = core::trim(text);
   if (trimmed.empty()) return;  // blank lines are not records
   if (text.size() > config_.max_record_bytes) {
-    return handle_malformed(fmt::format("line longer than the record limit ({} bytes; "
-                                        "see --max-record-bytes)", config_.max_record_bytes), out);
+    return handle_malformed(ingest::oversized_line_reason(config_.max_record_bytes), out);
   }
   const char* buf_end = c.buf.data.get() + c.buf.capacity;
   handle(trimmed, static_cast<size_t>(buf_end - trimmed.data()), out);

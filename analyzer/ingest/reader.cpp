@@ -154,9 +154,7 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
       buf = std::move(next);
       usable = buf.capacity - pad;
     } else if (usable >= opt.max_record_bytes) {
-      emit(malformed_chunk(source, line, fmt::format(
-          "line longer than the record limit ({} bytes; see --max-record-bytes)",
-          opt.max_record_bytes)));
+      emit(malformed_chunk(source, line, oversized_line_reason(opt.max_record_bytes)));
       ++line;
       fill = skip_line(in, buf, usable);
       in.newlines = count_newlines(buf.data.get(), fill);
@@ -172,6 +170,11 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
 }
 
 }  // namespace
+
+std::string oversized_line_reason(size_t max_record_bytes) {
+  return fmt::format("line longer than the record limit ({} bytes; see --max-record-bytes)",
+                     max_record_bytes);
+}
 
 input_report read_stream(uint32_t source, const std::string& path,
                          opened_input in, const reader_options& options,

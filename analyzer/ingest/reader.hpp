@@ -27,6 +27,11 @@ struct input_report {
   std::vector<std::string> errors;
 };
 
+/// The malformed-record reason of a JSON Lines line over the limit; the
+/// reader (lines longer than a chunk) and the worker (inside a chunk) both
+/// report it.
+std::string oversized_line_reason(size_t max_record_bytes);
+
 /// Emits a finished chunk; may block (back-pressure).
 using chunk_emitter = std::function<void(chunk&&)>;
 
