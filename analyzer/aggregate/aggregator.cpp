@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 
 namespace analyzer::aggregate {
@@ -10,10 +11,6 @@ namespace analyzer::aggregate {
 namespace {
 record_key key_of(const event::event& ev) {
   return {ev.source, ev.line >= 0 ? ev.line : ev.entry};
-}
-
-int64_t floor_minute(int64_t ms) {
-  return ms >= 0 ? ms / 60000 : -((-ms + 59999) / 60000);
 }
 
 template <typename T>
@@ -36,10 +33,22 @@ template <typename M>
 void add_maps(M& into, const M& from) {
   for (const auto& [k, v] : from) into[k] += v;
 }
+
+/// A text value as a key: cut at max_value_bytes (UTF-8 safe), the same
+/// way everywhere, so merged counts stay exact.
+std::string_view key_text(std::string_view s, std::string& buf) {
+  if (s.size() <= max_value_bytes) return s;
+  buf = core::shorten(s, max_value_bytes);
+  return buf;
+}
 }  // namespace
 
-aggregator::aggregator(int rule_count)
-    : causes(static_cast<size_t>(rule_count) + 1) {}
+aggregator::aggregator(int rule_count, const limits& bounds)
+    : codes(bounds.max_distinct),
+      causes(static_cast<size_t>(rule_count) + 1, cause_stats(bounds.max_distinct)),
+      endpoints(bounds.max_distinct),
+      models(bounds.max_distinct),
+      minutes(bounds.max_timeline_cells) {}
 
 input_stats& aggregator::input(uint32_t source) {
   if (inputs.size() <= source) inputs.resize(source + 1);
@@ -50,30 +59,21 @@ void aggregator::count_common(const event::event& ev, bool failure, int cause) {
   ++records;
   size_t status = ev.status > 0 && ev.status < 1000 ? static_cast<size_t>(ev.status) : 0;
   ++statuses[status];
-  if (ev.code) ++codes[*ev.code];
+  if (ev.code) codes.add(*ev.code, 1);
   if (ev.ts_ms) {
     merge_min(first_ts, ev.ts_ms);
     merge_max(last_ts, ev.ts_ms);
-    minute_bucket& b = minutes[floor_minute(*ev.ts_ms)];
-    ++b.records;
-    if (failure) {
-      ++b.failures;
-      ++b.causes[cause];
-    }
+    minutes.add(*ev.ts_ms, failure, cause);
+  } else {
+    ++without_time;
   }
   key_buf_.assign(ev.method.empty() ? "?" : ev.method);
   key_buf_ += ' ';
   key_buf_ += ev.endpoint;
-  auto it = endpoints.find(std::string_view(key_buf_));
-  if (it == endpoints.end()) it = endpoints.emplace(key_buf_, record_counts{}).first;
-  it->second.records += 1;
-  it->second.failures += failure ? 1 : 0;
-  if (!ev.model.empty()) {
-    auto m = models.find(ev.model);
-    if (m == models.end()) m = models.emplace(std::string(ev.model), record_counts{}).first;
-    m->second.records += 1;
-    m->second.failures += failure ? 1 : 0;
-  }
+  if (key_buf_.size() > max_value_bytes) key_buf_ = core::shorten(key_buf_, max_value_bytes);
+  record_counts one{1, failure ? 1 : 0};
+  endpoints.add(std::string_view(key_buf_), one);
+  if (!ev.model.empty()) models.add(key_text(ev.model, model_buf_), one);
 }
 
 void aggregator::add_ok(const event::event& ev) {
@@ -92,8 +92,8 @@ void aggregator::add_failure(const event::event& ev, int rule) {
   cause_stats& c = causes[static_cast<size_t>(cause)];
   ++c.count;
   ++c.statuses[ev.status > 0 ? ev.status : 0];
-  if (ev.code) ++c.codes[*ev.code];
-  ++c.endpoints[key_buf_];  // set by count_common
+  if (ev.code) c.codes.add(*ev.code, 1);
+  c.endpoints.add(std::string_view(key_buf_), 1);  // set by count_common
   merge_min(c.first_seen, ev.ts_ms);
   merge_max(c.last_seen, ev.ts_ms);
   record_key key = key_of(ev);
@@ -102,12 +102,13 @@ void aggregator::add_failure(const event::event& ev, int rule) {
     ex.key = key;
     ex.line = ev.line;
     ex.entry = ev.entry;
-    ex.request_id = core::redact_secrets(core::shorten(ev.request_id, 100));
+    // Cut for display, so redacted first (a cut key is not recognisable).
+    ex.request_id = core::clip(ev.request_id, 100);
     ex.ts_ms = ev.ts_ms;
     ex.status = ev.status;
     ex.code = ev.code;
     ex.endpoint = key_buf_;
-    ex.message = core::redact_secrets(core::shorten(ev.message, 240));
+    ex.message = core::clip(ev.message, 240);
     keep_earliest(c.examples, std::move(ex), max_examples);
   }
 }
@@ -121,7 +122,7 @@ void aggregator::add_malformed(const event::event& ev) {
   if (malformed_examples.size() < 20 || key < malformed_examples.back().key) {
     keep_earliest(malformed_examples,
                   malformed_example{key, ev.line, ev.entry,
-                                    core::redact_secrets(ev.malformed_reason)},
+                                    core::clip(ev.malformed_reason, 300)},
                   20);
   }
 }
@@ -141,8 +142,9 @@ void aggregator::merge(const aggregator& o) {
     inputs[i].failures += o.inputs[i].failures;
     inputs[i].malformed += o.inputs[i].malformed;
   }
+  without_time += o.without_time;
   for (size_t i = 0; i < statuses.size(); ++i) statuses[i] += o.statuses[i];
-  add_maps(codes, o.codes);
+  codes.merge(o.codes);
   merge_min(first_ts, o.first_ts);
   merge_max(last_ts, o.last_ts);
   for (size_t i = 0; i < causes.size() && i < o.causes.size(); ++i) {
@@ -150,8 +152,8 @@ void aggregator::merge(const aggregator& o) {
     const cause_stats& b = o.causes[i];
     a.count += b.count;
     add_maps(a.statuses, b.statuses);
-    add_maps(a.codes, b.codes);
-    add_maps(a.endpoints, b.endpoints);
+    a.codes.merge(b.codes);
+    a.endpoints.merge(b.endpoints);
     merge_min(a.first_seen, b.first_seen);
     merge_max(a.last_seen, b.last_seen);
     for (const auto& ex : b.examples) keep_earliest(a.examples, example(ex), max_examples);
@@ -159,13 +161,18 @@ void aggregator::merge(const aggregator& o) {
   for (const auto& m : o.malformed_examples) {
     keep_earliest(malformed_examples, malformed_example(m), 20);
   }
-  for (const auto& [k, v] : o.endpoints) endpoints[k].merge(v);
-  for (const auto& [k, v] : o.models) models[k].merge(v);
-  for (const auto& [minute, b] : o.minutes) {
-    minute_bucket& a = minutes[minute];
-    a.records += b.records;
-    a.failures += b.failures;
-    add_maps(a.causes, b.causes);
+  endpoints.merge(o.endpoints);
+  models.merge(o.models);
+  minutes.merge(o.minutes);
+}
+
+void aggregator::finish() {
+  codes.finish();
+  endpoints.finish();
+  models.finish();
+  for (auto& c : causes) {
+    c.codes.finish();
+    c.endpoints.finish();
   }
 }
 

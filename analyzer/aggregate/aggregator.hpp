@@ -5,6 +5,8 @@
 /// is the same whatever the number of workers or the order of chunks:
 /// counts add, first/last seen take min/max, and examples keep the ones
 /// earliest in input order (source, line or entry), not the first seen.
+/// Memory is bounded whatever the input: values per dimension
+/// (bounded_counts.hpp) and timeline cells (time_buckets.hpp) have limits.
 
 #include <array>
 #include <cstdint>
@@ -14,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzer/aggregate/bounded_counts.hpp"
+#include "analyzer/aggregate/time_buckets.hpp"
 #include "analyzer/event/event.hpp"
 
 namespace analyzer::aggregate {
@@ -39,11 +43,21 @@ struct example {
   std::string message;   // shortened, secrets removed
 };
 
+/// The limits that keep an aggregator's memory bounded.
+struct limits {
+  size_t max_distinct = default_max_distinct;     // --max-distinct
+  size_t max_timeline_cells = default_timeline_cells;  // --max-timeline-cells
+};
+
+using code_counts = bounded_counts<int64_t, int64_t>;
+
 struct cause_stats {
+  explicit cause_stats(size_t max_distinct = default_max_distinct)
+      : codes(max_distinct), endpoints(max_distinct) {}
   int64_t count = 0;
-  std::map<int, int64_t> statuses;  // 0: no response
-  std::map<int64_t, int64_t> codes;
-  std::map<std::string, int64_t> endpoints;
+  std::map<int, int64_t> statuses;  // 0: no response; at most 1,000
+  code_counts codes;
+  bounded_counts<std::string, int64_t> endpoints;
   std::vector<example> examples;  // earliest first, at most max_examples
   std::optional<int64_t> first_seen, last_seen;
 };
@@ -69,27 +83,17 @@ struct record_counts {
     records += o.records;
     failures += o.failures;
   }
+  record_counts& operator+=(const record_counts& o) {
+    merge(o);
+    return *this;
+  }
 };
-
-/// One minute of traffic: records, failures, and failures by cause index.
-struct minute_bucket {
-  int64_t records = 0;
-  int64_t failures = 0;
-  std::map<int, int64_t> causes;
-};
-
-struct string_hash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <typename V>
-using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
 
 /// Counts for one run. Causes are indexed by rule index; the last slot,
 /// cause_count() - 1, is unclassified.
 class aggregator {
  public:
-  explicit aggregator(int rule_count);
+  explicit aggregator(int rule_count, const limits& bounds = {});
 
   void add_ok(const event::event& ev);
   /// `rule` is the winning rule's index, or -1 for unclassified.
@@ -101,23 +105,28 @@ class aggregator {
   /// Adds `other` into this; both must have the same rule count.
   void merge(const aggregator& other);
 
+  /// Cuts every bounded dimension to its kept values; call once, before
+  /// the counts are read for a report.
+  void finish();
+
   int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }
 
   int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0;
+  int64_t without_time = 0;  // ok and failed records with no usable time
   std::vector<input_stats> inputs;
   std::array<int64_t, 1000> statuses{};  // [0]: no response
-  std::map<int64_t, int64_t> codes;
+  code_counts codes;
   std::optional<int64_t> first_ts, last_ts;
   std::vector<cause_stats> causes;
   std::vector<malformed_example> malformed_examples;
-  string_map<record_counts> endpoints;  // "POST /v1/videos/text2video"
-  string_map<record_counts> models;
-  std::unordered_map<int64_t, minute_bucket> minutes;  // key: minute since epoch
+  bounded_counts<std::string, record_counts> endpoints;  // "POST /v1/videos/text2video"
+  bounded_counts<std::string, record_counts> models;
+  time_buckets minutes;
 
  private:
   input_stats& input(uint32_t source);
   void count_common(const event::event& ev, bool failure, int cause);
-  std::string key_buf_;
+  std::string key_buf_, model_buf_;
 };
 
 }  // namespace analyzer::aggregate

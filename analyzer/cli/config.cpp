@@ -58,11 +58,12 @@ std::unique_ptr<rules::ruleset> finish(rules::rule_library lib,
 }
 
 rules::rule_library load_paths(const std::vector<std::string>& paths,
-                               core::diagnostics& problems, int* file_count) {
+                               core::diagnostics& problems, int* file_count,
+                               const rules::load_limits& limits) {
   rules::rule_library layer;
   for (const auto& p : paths) {
-    for (const auto& src : rules::read_rule_path(p, problems)) {
-      rules::load_rule_file(src, layer);
+    for (const auto& src : rules::read_rule_path(p, problems, limits)) {
+      rules::load_rule_file(src, layer, limits);
       if (file_count != nullptr) ++*file_count;
     }
   }
@@ -71,24 +72,33 @@ rules::rule_library load_paths(const std::vector<std::string>& paths,
 
 }  // namespace
 
+rules::load_limits rule_limits(const options& o) {
+  rules::load_limits l;
+  l.max_file_bytes = static_cast<size_t>(o.max_rule_bytes);
+  l.max_nodes = static_cast<size_t>(o.max_rule_nodes);
+  return l;
+}
+
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
-                                             core::diagnostics& problems) {
+                                             core::diagnostics& problems,
+                                             const rules::load_limits& limits) {
   rules::rule_library lib;
   if (!no_builtin) {
     rules::rule_library builtin;
     for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
     rules::merge_layer(lib, std::move(builtin));
   }
-  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr));
+  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, limits));
   return finish(std::move(lib), problems, false);
 }
 
 std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
                                                 core::diagnostics& problems,
-                                                int& file_count) {
+                                                int& file_count,
+                                                const rules::load_limits& limits) {
   rules::rule_library lib;
-  rules::merge_layer(lib, load_paths(paths, problems, &file_count));
+  rules::merge_layer(lib, load_paths(paths, problems, &file_count, limits));
   return finish(std::move(lib), problems, true);
 }
 

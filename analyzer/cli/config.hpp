@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/cli/options.hpp"
 #include "analyzer/core/diagnostic.hpp"
 #include "analyzer/rules/ruleset.hpp"
 
@@ -16,11 +17,16 @@ namespace analyzer::cli {
 /// problem was found; `problems` then lists them all.
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
-                                             core::diagnostics& problems);
+                                             core::diagnostics& problems,
+                                             const rules::load_limits& limits = {});
 
 /// Only the given files, as `rules check` validates them.
 std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
                                                 core::diagnostics& problems,
-                                                int& file_count);
+                                                int& file_count,
+                                                const rules::load_limits& limits = {});
+
+/// --max-rule-bytes and --max-rule-nodes.
+rules::load_limits rule_limits(const options& o);
 
 }  // namespace analyzer::cli

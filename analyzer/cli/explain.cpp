@@ -11,6 +11,7 @@
 #include "analyzer/cli/config.hpp"
 #include "analyzer/cli/messages.hpp"
 #include "analyzer/cli/run.hpp"
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/ingest/normalizer.hpp"
@@ -45,6 +46,7 @@ struct found_it {};
 std::optional<std::string> find_record(const target& t, const options& o, std::string& error) {
   ingest::buffer_pool pool;
   ingest::reader_options ro;
+  ro.max_depth = o.max_depth;
   ro.format = o.input_format == "har"     ? ingest::input_format::har
               : o.input_format == "jsonl" ? ingest::input_format::jsonl
                                           : ingest::input_format::auto_detect;
@@ -103,8 +105,10 @@ std::string describe_token(const event::event& ev) {
   return scheme + fmt::format("<jwt: {}>", claims);
 }
 
+/// One `name  value` line; both may come from the log, so both are made
+/// printable (a newline in a value must not forge a line).
 std::string field_line(std::string_view name, std::string_view value) {
-  return fmt::format("  {:<26} {}\n", name, value);
+  return fmt::format("  {:<26} {}\n", core::printable(name), core::printable(value));
 }
 
 constexpr size_t shown_prompt_chars = 200;
@@ -181,7 +185,7 @@ std::string body_field_lines(const std::vector<std::pair<std::string, std::strin
     } else if (!show_prompts && is_raw_body_with_prompt(k, v)) {
       shown = "<request body, not JSON, may hold a prompt: hidden; --show-prompts to see>";
     }
-    out += field_line(k, core::redact_secrets(shown));
+    out += field_line(k, core::redact_field(k, shown));  // api_key, x-api-key: by name
   }
   return out;
 }
@@ -196,7 +200,7 @@ exit_code run_explain(const options& o) {
     return exit_code::error;
   }
   core::diagnostics problems;
-  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, rule_limits(o));
   print_diagnostics(problems);
   if (!rs) return exit_code::error;
 
@@ -212,7 +216,7 @@ exit_code run_explain(const options& o) {
     print_out(out + fmt::format("  malformed: {}\n", text->substr(1)));
     return exit_code::ok;
   }
-  ingest::normalizer norm(rs->plan());
+  ingest::normalizer norm(rs->plan(), o.max_depth);
   event::event ev;
   norm.normalize_copy(core::trim(*text), ev);
   if (ev.result == event::outcome::malformed) {
@@ -233,7 +237,7 @@ exit_code run_explain(const options& o) {
     std::string shown = v.type == event::field_value::kind::text ? std::string(v.text)
                         : v.type == event::field_value::kind::boolean ? (v.boolean ? "true" : "false")
                         : fmt::format("{}", v.number);
-    out += field_line(name, core::redact_secrets(core::shorten(shown, 160)));
+    out += field_line(name, core::clip(shown, 160));
   }
   if (ev.ts_ms) out += field_line("ts", event::format_time(*ev.ts_ms));
   if (ev.result == event::outcome::ok) {

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <thread>
+#include <tuple>
 
 #include "analyzer/cli/config.hpp"
 #include "analyzer/cli/fail_on.hpp"
@@ -27,7 +29,8 @@ namespace analyzer::cli {
 
 int64_t now_ms() {
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
-    if (auto v = core::parse_int(sde)) return *v * 1000;
+    auto v = core::parse_int(sde);
+    if (v && *v >= 0 && *v <= event::max_time_ms / 1000) return *v * 1000;
   }
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -79,16 +82,20 @@ bool configure_gate(const options& o, analyze_config& c) {
 
 bool configure_window(const options& o, analyze_config& c) {
   int64_t now = now_ms();
-  for (auto [text, out] : {std::pair{&o.since, &c.worker.since_ms},
-                           std::pair{&o.until, &c.worker.until_ms}}) {
-    if (text->empty()) continue;
-    *out = event::parse_time_bound(*text, now);
-    if (!*out) {
-      print_usage_error(fmt::format("invalid time `{}`: use RFC 3339 "
-                                    "(2026-11-24T03:00:00Z) or a duration such as 30m, 24h, 7d",
-                                    *text));
-      return false;
-    }
+  for (auto [flag, text, out] : {std::tuple{"--since", &o.since, &c.worker.since_ms},
+                                 std::tuple{"--until", &o.until, &c.worker.until_ms}}) {
+    if (!text->has_value()) continue;
+    std::string why;
+    *out = event::parse_time_bound(**text, now, &why);
+    if (*out) continue;
+    std::string_view help = "use RFC 3339 (2026-11-24T03:00:00Z) or a duration such as 30m, 24h, 7d";
+    print_usage_error(why == "empty" ? fmt::format("{} needs a time: {}", flag, help)
+                      : why == "ambiguous"
+                          ? fmt::format("invalid time `{}` for {}: a bare number is ambiguous; {}",
+                                        **text, flag, help)
+                      : why == "invalid" ? fmt::format("invalid time `{}` for {}: {}", **text, flag, help)
+                                         : fmt::format("time `{}` for {} is {}", **text, flag, why));
+    return false;
   }
   return true;
 }
@@ -111,11 +118,43 @@ bool configure_inputs(const options& o, analyze_config& c) {
   return true;
 }
 
+/// `--events` or `-o` naming an input would empty it before it is read
+/// (the report then says 0 records): a usage error, as is both naming one file.
+bool configure_outputs(const options& o, const analyze_config& c) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<const char*, const std::string*>> outputs;
+  if (!o.output.empty() && o.output != "-") outputs.emplace_back("-o", &o.output);
+  if (!o.events.empty() && o.events != "-") outputs.emplace_back("--events", &o.events);
+  std::error_code ec;
+  for (const auto& [flag, path] : outputs) {
+    if (!fs::exists(*path, ec)) continue;
+    for (const auto& in : c.inputs) {
+      if (in != "-" && fs::equivalent(*path, in, ec)) {
+        print_usage_error(fmt::format("{} {} is an input: writing it would destroy it", flag, *path));
+        return false;
+      }
+    }
+  }
+  if (outputs.size() == 2 && (*outputs[0].second == *outputs[1].second ||
+                              fs::equivalent(*outputs[0].second, *outputs[1].second, ec))) {
+    print_usage_error(fmt::format("-o and --events both name {}", o.output));
+    return false;
+  }
+  return true;
+}
+
 bool configure(const options& o, analyze_config& c) {
-  if (!configure_gate(o, c) || !configure_window(o, c) || !configure_inputs(o, c)) return false;
+  if (!configure_gate(o, c) || !configure_window(o, c) || !configure_inputs(o, c) ||
+      !configure_outputs(o, c)) {
+    return false;
+  }
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   c.pipeline.threads = o.threads > 0 ? o.threads : hw;
   c.pipeline.reader.max_record_bytes = o.max_record_bytes;
+  c.pipeline.reader.max_depth = o.max_depth;
+  c.worker.max_depth = o.max_depth;
+  c.worker.bounds.max_distinct = o.max_distinct;
+  c.worker.bounds.max_timeline_cells = o.max_timeline_cells;
   c.pipeline.reader.format = o.input_format == "har"     ? ingest::input_format::har
                              : o.input_format == "jsonl" ? ingest::input_format::jsonl
                                                          : ingest::input_format::auto_detect;
@@ -139,6 +178,8 @@ std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_
     in.path = r.path == "-" ? "<stdin>" : r.path;
     in.format = std::string(ingest::name_of(r.format));
     in.compression = std::string(ingest::name_of(r.kind));
+    in.encoding = r.encoding;
+    in.line_ends = r.line_ends;
     in.raw_bytes = r.raw_bytes;
     in.bytes = r.bytes;
     in.unreadable = r.unreadable;
@@ -151,7 +192,7 @@ std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_
 /// The rules, or null after printing why not.
 std::unique_ptr<rules::ruleset> load_rules(const options& o, const analyze_config& c) {
   core::diagnostics problems;
-  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, rule_limits(o));
   print_diagnostics(problems);
   if (!rules) {
     print_error(fmt::format("the rules are invalid ({} problem{}); nothing was analyzed",
@@ -169,11 +210,11 @@ std::unique_ptr<rules::ruleset> load_rules(const options& o, const analyze_confi
 std::optional<std::vector<ingest::input_report>> stream(
     const options& o, analyze_config& cfg,
     std::vector<std::unique_ptr<ingest::chunk_worker>>& workers) {
-  std::FILE* events = nullptr;
+  std::optional<output_file> events;
   if (!o.events.empty()) {
-    events = o.events == "-" ? stdout : std::fopen(o.events.c_str(), "wb");
-    if (events == nullptr) {
-      print_usage_error(fmt::format("cannot write --events file {}", o.events));
+    events.emplace(o.events);
+    if (!events->ok()) {
+      print_error(fmt::format("--events: {}", events->error()));
       return std::nullopt;
     }
   }
@@ -186,20 +227,23 @@ std::optional<std::vector<ingest::input_report>> stream(
   for (unsigned i = 0; i < cfg.pipeline.threads; ++i) {
     workers.push_back(std::make_unique<analyze_worker>(cfg.worker));
   }
-  auto reports = ingest::run_pipeline(cfg.inputs, cfg.pipeline, workers, [&](std::string&& lines) {
-    if (events == stdout) {
-      print_out(lines);
-    } else if (std::fwrite(lines.data(), 1, lines.size(), events) != lines.size()) {
-      throw std::runtime_error(fmt::format("cannot write --events file {}", o.events));
-    }
-  });
+  // A failed write stops the run (write_failed reaches main: exit 2).
+  auto reports = ingest::run_pipeline(cfg.inputs, cfg.pipeline, workers,
+                                      [&](std::string&& lines) { events->write(lines); });
   if (progress) progress->stop();
   cfg.pipeline.progress = cfg.worker.progress = nullptr;
-  if (events != nullptr && events != stdout && std::fclose(events) != 0) {
-    print_error(fmt::format("cannot write --events file {}", o.events));
-    return std::nullopt;
-  }
+  if (events) events->close();
   return reports;
+}
+
+/// How the report leaves: redaction written in its format; control
+/// characters escaped in every human-readable format (the coloured text
+/// report escapes each value itself: its colours are control sequences).
+output_style report_style(const options& o, bool color) {
+  if (o.format == "json") return machine_output;
+  if (o.format == "markdown") return {core::redact_style::markdown, true};
+  if (o.format == "html") return {core::redact_style::html, true};
+  return {core::redact_style::plain, !color};
 }
 
 std::string render(const options& o, const report::summary& s, bool color) {
@@ -262,8 +306,9 @@ exit_code run_analyze(const options& o) {
   if (!reports) return exit_code::error;
   double stream_s = clock.lap();
 
-  aggregate::aggregator total(rules->size());
+  aggregate::aggregator total(rules->size(), cfg.worker.bounds);
   for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
+  total.finish();
   double merge_s = clock.lap();
 
   auto s = report::summary::build(total, *rules, describe_inputs(*reports));
@@ -273,7 +318,8 @@ exit_code run_analyze(const options& o) {
   s.until_ms = cfg.worker.until_ms;
   s.show_prompts = o.show_prompts;
   s.gate = evaluate_gate(cfg.gate, s);
-  if (auto err = write_file(o.output, render(o, s, cfg.color)); !err.empty()) {
+  if (auto err = write_file(o.output, render(o, s, cfg.color), report_style(o, cfg.color));
+      !err.empty()) {
     print_error(err);
     return exit_code::error;
   }

@@ -5,7 +5,9 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include <mutex>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/report/escape.hpp"
@@ -13,7 +15,9 @@
 namespace analyzer::cli {
 
 analyze_worker::analyze_worker(const worker_config& config)
-    : config_(config), norm_(config.rules->plan()), agg_(config.rules->size()) {}
+    : config_(config),
+      norm_(config.rules->plan(), config.max_depth),
+      agg_(config.rules->size(), config.bounds) {}
 
 std::string analyze_worker::process(const ingest::chunk& c) {
   if (config_.progress == nullptr) return process_records(c);
@@ -62,14 +66,30 @@ void analyze_worker::handle_line(const ingest::chunk& c, const char* begin,
   std::string_view text(begin, static_cast<size_t>(end - begin));
   std::string_view trimmed = core::trim(text);
   if (trimmed.empty()) return;  // blank lines are not records
-  if (text.size() > config_.max_record_bytes) {
+  size_t length = text.size() - (text.back() == '\r' ? 1 : 0);  // without CRLF's CR
+  if (length > config_.max_record_bytes) {
     return handle_malformed(ingest::oversized_line_reason(config_.max_record_bytes), out);
   }
   const char* buf_end = c.buf.data.get() + c.buf.capacity;
   handle(trimmed, static_cast<size_t>(buf_end - trimmed.data()), out);
 }
 
+namespace {
+/// Held while a big record is handled (ingest::big_record_bytes).
+std::mutex& big_record_gate() {
+  static std::mutex m;
+  return m;
+}
+}  // namespace
+
 void analyze_worker::handle(std::string_view text, size_t capacity, std::string& out) {
+  if (text.size() <= ingest::big_record_bytes) return handle_record(text, capacity, out);
+  std::lock_guard one_at_a_time(big_record_gate());
+  handle_record(text, capacity, out);
+  norm_.release_memory();
+}
+
+void analyze_worker::handle_record(std::string_view text, size_t capacity, std::string& out) {
   norm_.normalize(text, capacity, ev_);
   if (ev_.result == event::outcome::malformed) {
     agg_.add_malformed(ev_);
@@ -124,7 +144,7 @@ void analyze_worker::write_event(int rule, std::string& out) {
                      : fmt::format(",\"line\":null,\"entry\":{}", e.entry);
   if (e.result == event::outcome::malformed) {
     out += ",\"category\":\"malformed\",\"cause\":\"malformed\",\"error\":";
-    report::json_quote(core::redact_secrets(e.malformed_reason), out);
+    report::json_quote(e.malformed_reason, out);
     out += "}\n";
     return;
   }
@@ -133,8 +153,8 @@ void analyze_worker::write_event(int rule, std::string& out) {
   text_or_null(out, "endpoint", e.endpoint);
   out += e.status > 0 ? fmt::format(",\"status\":{}", e.status) : ",\"status\":null";
   out += e.code ? fmt::format(",\"code\":{}", *e.code) : ",\"code\":null";
-  text_or_null(out, "request_id", core::redact_secrets(e.request_id));
-  text_or_null(out, "task_id", core::redact_secrets(e.task_id));
+  text_or_null(out, "request_id", e.request_id);  // the output filter redacts what it must
+  text_or_null(out, "task_id", e.task_id);
   if (e.result == event::outcome::ok) {
     out += ",\"category\":\"ok\",\"cause\":\"ok\",\"rule\":null}\n";
     return;
@@ -147,7 +167,7 @@ void analyze_worker::write_event(int rule, std::string& out) {
   } else {
     out += ",\"category\":\"unclassified\",\"cause\":\"unclassified.unknown\",\"rule\":null";
   }
-  text_or_null(out, "message", core::redact_secrets(core::shorten(e.message, 240)));
+  text_or_null(out, "message", core::clip(e.message, 240));  // redacted before the cut
   out += "}\n";
 }
 

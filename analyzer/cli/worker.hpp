@@ -17,7 +17,9 @@ struct worker_config {
   std::vector<std::string> source_json;  // each input's path, JSON-quoted
   bool write_events = false;
   std::optional<int64_t> since_ms, until_ms;
-  size_t max_record_bytes = size_t{64} << 20;
+  size_t max_record_bytes = size_t{16} << 20;
+  size_t max_depth = ingest::default_max_depth;
+  aggregate::limits bounds;
   ingest::progress_counters* progress = nullptr;  // records are added per chunk
 };
 
@@ -33,6 +35,7 @@ class analyze_worker final : public ingest::chunk_worker {
   void handle_line(const ingest::chunk& c, const char* begin, const char* end,
                    int64_t line, std::string& out);
   void handle(std::string_view text, size_t capacity, std::string& out);
+  void handle_record(std::string_view text, size_t capacity, std::string& out);
   void handle_malformed(std::string_view why, std::string& out);
   void write_event(int rule, std::string& out);
 

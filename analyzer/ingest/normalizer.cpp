@@ -3,7 +3,9 @@
 // order (any key order, any of the contract's shapes), reading only what
 // every record needs. Failure-only work (auth evidence, rule extras) runs
 // afterwards, in evidence.cpp.
+#include <cmath>
 #include <cstring>
+#include <fmt/format.h>
 
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/endpoint.hpp"
@@ -16,7 +18,17 @@ using event::field_area;
 
 size_t required_padding() { return simdjson::SIMDJSON_PADDING; }
 
-normalizer::impl::impl(const event::field_plan& p) : plan(p) {}
+std::string too_deep_reason(size_t max_depth) {
+  return fmt::format("nested deeper than {} levels (see --max-depth)", max_depth);
+}
+
+normalizer::impl::impl(const event::field_plan& p, size_t depth_limit)
+    : plan(p), max_depth(depth_limit), depth_reason(too_deep_reason(depth_limit)) {
+  // The DOM parsers keep this depth when they grow for a larger document.
+  for (simdjson::dom::parser* d : {&req_dom, &resp_dom, &small_dom}) {
+    if (d->allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, max_depth)) continue;  // retried on parse
+  }
+}
 
 void normalizer::impl::reset() {
   authorization = {};
@@ -81,7 +93,8 @@ std::optional<int64_t> scalar_int(od::value v) {
     int64_t i = 0;
     if (!v.get_int64().get(i)) return i;
     double d = 0;
-    if (!v.get_double().get(d)) return static_cast<int64_t>(d);
+    // 1e30 is a number but no integer: converting it would be undefined.
+    if (!v.get_double().get(d) && std::fabs(d) < 9.2e18) return static_cast<int64_t>(d);
     return std::nullopt;
   }
   if (t == od::json_type::string) {
@@ -100,8 +113,8 @@ error_code read_time(od::value v, std::string_view& text,
   if (t == od::json_type::string) return v.get_string().get(text);
   if (t == od::json_type::number) {
     double d = 0;
-    if (auto e = v.get_double().get(d)) return e;
-    number = d;
+    // 1e400 overflows a double: not a time, but the record is still read.
+    if (!v.get_double().get(d)) number = d;
   }
   return simdjson::SUCCESS;
 }
@@ -351,21 +364,26 @@ error_code normalizer::impl::scan_envelope(od::object obj) {
     } else if (key == "detail" || key == "error_description") {
       env.detail = scalar_text(v);
     } else if (key == "data") {
-      return scan_data(v);
+      return scan_data(v, 0);
     }
     return simdjson::SUCCESS;
   });
 }
 
-error_code normalizer::impl::scan_data(od::value v) {
-  od::array tasks;
-  if (v.get_array().get(tasks) == simdjson::SUCCESS) {
-    for (auto item : tasks) {  // 2026 task queries: a list; the first task
-      od::value first;
-      if (auto e = item.get(first)) return e;
-      return scan_data(first);
+error_code normalizer::impl::scan_data(od::value v, size_t depth) {
+  // 2026 task queries: a list; the task is its first element. Lists of
+  // lists are unwrapped in a loop, never by recursion, to max_depth.
+  for (;; ++depth) {
+    od::array tasks;
+    if (v.get_array().get(tasks) != simdjson::SUCCESS) break;
+    if (depth >= max_depth) return simdjson::DEPTH_ERROR;
+    bool any = false;
+    for (auto item : tasks) {
+      if (auto e = item.get(v)) return e;
+      any = true;
+      break;
     }
-    return simdjson::SUCCESS;
+    if (!any) return simdjson::SUCCESS;
   }
   return for_each_member(v, [&](std::string_view key, od::value fv) {
     if (key == "task_id" || (key == "id" && env.task_id.empty())) {
@@ -381,8 +399,8 @@ error_code normalizer::impl::scan_data(od::value v) {
   });
 }
 
-normalizer::normalizer(const event::field_plan& plan)
-    : impl_(std::make_unique<impl>(plan)) {}
+normalizer::normalizer(const event::field_plan& plan, size_t max_depth)
+    : impl_(std::make_unique<impl>(plan, max_depth)) {}
 normalizer::~normalizer() = default;
 
 namespace {
@@ -408,7 +426,8 @@ void clear_event(event::event& ev) {
 void normalizer::normalize(std::string_view text, size_t capacity,
                            event::event& ev) {
   impl& m = *impl_;
-  clear_event(ev);
+  clear_event(ev);  // the previous record's views die here: its memory may go
+  m.shrink_parsers();
   m.reset();
   m.record = text;
   m.record_capacity_end = text.data() + capacity;
@@ -442,11 +461,12 @@ void normalizer::normalize(std::string_view text, size_t capacity,
     m.utf8_buf.reserve(repaired.size() + required_padding());
     return normalize(m.utf8_buf, m.utf8_buf.capacity(), ev);
   }
-  if (e) return set_malformed(ev, simdjson::error_message(e));
-  if (!m.saw_request && !m.saw_response && !m.saw_error) {
+  if (!e && !m.saw_request && !m.saw_response && !m.saw_error) {
     return set_malformed(ev, "not a logged call: no request, response or error");
   }
-  m.finish(ev);
+  if (!e) e = m.finish(ev);
+  if (e == simdjson::DEPTH_ERROR) return set_malformed(ev, m.depth_reason);
+  if (e) return set_malformed(ev, simdjson::error_message(e));
 }
 
 void normalizer::normalize_copy(std::string_view text, event::event& ev) {
@@ -456,7 +476,7 @@ void normalizer::normalize_copy(std::string_view text, event::event& ev) {
   normalize(view, impl_->copy_buf.capacity(), ev);
 }
 
-void normalizer::impl::finish(event::event& ev) {
+error_code normalizer::impl::finish(event::event& ev) {
   // Time: `time` is the call's duration in a HAR entry, a timestamp else.
   if (har_entry && time_number) {
     if (*time_number >= 0) ev.duration_ms = *time_number;
@@ -490,12 +510,12 @@ void normalizer::impl::finish(event::event& ev) {
   }
   ev.result = ev.failure == failure_kind::none ? event::outcome::ok
                                                : event::outcome::failure;
-  if (ev.result != event::outcome::failure) return;
+  if (ev.result != event::outcome::failure) return simdjson::SUCCESS;
   load_headers();
   compute_message(ev);
   compute_auth(ev);
-  ev.request_body_json_valid = body_json_valid();
-  compute_extras(ev);
+  if (auto e = body_json_valid(ev.request_body_json_valid)) return e;
+  return compute_extras(ev);
 }
 
 }  // namespace analyzer::ingest

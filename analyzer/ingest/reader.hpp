@@ -12,7 +12,8 @@ namespace analyzer::ingest {
 
 struct reader_options {
   size_t chunk_bytes = size_t{4} << 20;
-  size_t max_record_bytes = size_t{64} << 20;
+  size_t max_record_bytes = size_t{16} << 20;  // --max-record-bytes
+  size_t max_depth = 1024;  // HAR nesting (normalizer.hpp: default_max_depth)
   input_format format = input_format::auto_detect;
 };
 
@@ -24,6 +25,8 @@ struct input_report {
   int64_t raw_bytes = 0;  // read from the file (compressed)
   int64_t bytes = 0;      // after decompression
   bool unreadable = false;  // could not be opened at all
+  std::string encoding = "utf-8";  // or utf-16le / utf-16be (transcoded)
+  std::string line_ends = "lf";    // or cr (each CR read as a line end)
   std::vector<std::string> errors;
 };
 

@@ -16,11 +16,31 @@ double share(int64_t n, int64_t total) {
   return total > 0 ? static_cast<double>(n) / static_cast<double>(total) : 0.0;
 }
 
+/// Keys in order (numbers by value, texts by text), whatever the map.
 template <typename M>
 void int_key_map(json_writer& w, std::string_view name, const M& m) {
+  std::vector<std::pair<typename M::map_type::key_type, int64_t>> rows(m.begin(), m.end());
+  std::sort(rows.begin(), rows.end());
   w.key(name).begin_object();
-  for (const auto& [k, v] : m) w.field(fmt::format("{}", k), v);
+  for (const auto& [k, v] : rows) w.field(fmt::format("{}", k), v);
   w.end_object();
+}
+
+/// `<name>_other`, only when a bounded dimension left values out: the
+/// records not itemised (exact) and about how many values they had.
+template <typename M>
+void other_counts(json_writer& w, std::string_view name, const M& m) {
+  if (!m.truncated()) return;
+  w.key(fmt::format("{}_other", name)).begin_object().field("count", m.other())
+      .field("distinct_estimate", m.other_distinct_estimate()).end_object();
+}
+
+template <typename M>
+void other_records(json_writer& w, std::string_view name, const M& m) {
+  if (!m.truncated()) return;
+  w.key(fmt::format("{}_other", name)).begin_object().field("records", m.other().records)
+      .field("failures", m.other().failures)
+      .field("distinct_estimate", m.other_distinct_estimate()).end_object();
 }
 
 template <typename M>
@@ -54,6 +74,8 @@ void write_inputs(json_writer& w, const summary& s) {
         .field("path", in.path)
         .field("format", in.format)
         .field("compression", in.compression)
+        .field("encoding", in.encoding)
+        .field("line_ends", in.line_ends)
         .field("bytes", in.raw_bytes)
         .field("decompressed_bytes", in.bytes)
         .field("records", st.records)
@@ -80,9 +102,13 @@ void write_cause(json_writer& w, const summary& s, const cause_row& c) {
   for (const auto& f : c.fixes) w.value(f);
   w.end_array();
   if (!c.docs.empty()) w.field("docs", c.docs);
-  int_key_map(w, "statuses", st.statuses);
+  w.key("statuses").begin_object();
+  for (const auto& [k, v] : st.statuses) w.field(fmt::format("{}", k), v);
+  w.end_object();
   int_key_map(w, "codes", st.codes);
+  other_counts(w, "codes", st.codes);
   int_key_map(w, "endpoints", st.endpoints);
+  other_counts(w, "endpoints", st.endpoints);
   w.key("examples").begin_array();
   for (const auto& ex : st.examples) {
     w.begin_object().field("source", source_of(s, ex.key.source));
@@ -176,6 +202,7 @@ std::string write_json(const summary& s) {
       .field("malformed", agg.malformed)
       .field("unclassified", s.unclassified)
       .field("outside_window", agg.filtered)
+      .field("without_time", agg.without_time)
       .end_object();
   write_gate(w, s);
   w.key("statuses").begin_object();
@@ -184,6 +211,7 @@ std::string write_json(const summary& s) {
   }
   w.end_object();
   int_key_map(w, "codes", agg.codes);
+  other_counts(w, "codes", agg.codes);
   w.key("categories").begin_array();
   for (const auto& c : s.categories) {
     w.begin_object().field("id", c.id).field("count", c.count)
@@ -205,7 +233,9 @@ std::string write_json(const summary& s) {
   write_incidents(w, s);
   w.key("breakdowns").begin_object();
   sorted_counts(w, "endpoints", agg.endpoints);
+  other_records(w, "endpoints", agg.endpoints);
   sorted_counts(w, "models", agg.models);
+  other_records(w, "models", agg.models);
   write_retryable(w, s);
   w.end_object();
   w.end_object();

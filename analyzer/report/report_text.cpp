@@ -4,12 +4,18 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 
 namespace analyzer::report {
 
 namespace {
+
+/// The row for the values a bounded dimension did not keep.
+std::string other_label(int64_t distinct) {
+  return fmt::format("other (about {} more values)", group_thousands(distinct));
+}
 
 template <typename M>
 std::vector<breakdown_row> sorted_rows(const M& m) {
@@ -19,6 +25,9 @@ std::vector<breakdown_row> sorted_rows(const M& m) {
   std::sort(rows.begin(), rows.end(), [](const breakdown_row& a, const breakdown_row& b) {
     return a.records != b.records ? a.records > b.records : a.key < b.key;
   });
+  if (m.truncated()) {
+    rows.push_back({other_label(m.other_distinct_estimate()), m.other().records, m.other().failures});
+  }
   return rows;
 }
 
@@ -97,7 +106,7 @@ std::string record_position(const summary& s, uint32_t source, int64_t line, int
 }
 
 std::string log_text(std::string_view s) {
-  return core::repair_utf8(core::redact_secrets(s));
+  return core::printable(core::redact(s));
 }
 
 std::vector<breakdown_row> endpoint_rows(const summary& s) {
@@ -123,6 +132,9 @@ std::vector<std::pair<std::string, int64_t>> code_rows(const summary& s) {
   std::vector<std::pair<std::string, int64_t>> rows;
   if (s.agg == nullptr) return rows;
   for (const auto& [code, n] : s.agg->codes) rows.emplace_back(fmt::format("{}", code), n);
+  if (s.agg->codes.truncated()) {
+    rows.emplace_back(other_label(s.agg->codes.other_distinct_estimate()), s.agg->codes.other());
+  }
   return rows;
 }
 

@@ -4,13 +4,19 @@
 #include "analyzer/rules/rule_loader.hpp"
 
 #include <re2/re2.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <functional>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <sstream>
 
 #include "analyzer/core/text.hpp"
@@ -33,8 +39,8 @@ namespace {
 /// Loads one file; holds what every check needs to report a problem.
 class file_loader {
  public:
-  file_loader(const rule_source& src, rule_library& lib)
-      : src_(src), lib_(lib) {
+  file_loader(const rule_source& src, rule_library& lib, const load_limits& limits)
+      : src_(src), lib_(lib), limits_(limits) {
     std::istringstream in(src.text);
     for (std::string line; std::getline(in, line);) lines_.push_back(line);
   }
@@ -60,8 +66,9 @@ class file_loader {
   std::string required_text(const YAML::Node& rule, const char* key);
   void load_meta(const YAML::Node& node, rule& r);
   void load_samples(const YAML::Node& node, rule& r);
-  condition load_when(const YAML::Node& node);
-  void load_conditions(const YAML::Node& map, condition& into);
+  bool within_limits();
+  condition load_when(const YAML::Node& node, size_t depth);
+  void load_conditions(const YAML::Node& map, condition& into, size_t depth);
   std::optional<condition> load_field(const std::string& name,
                                       const YAML::Node& key,
                                       const YAML::Node& value);
@@ -74,7 +81,72 @@ class file_loader {
 
   const rule_source& src_;
   rule_library& lib_;
+  const load_limits& limits_;
   std::vector<std::string> lines_;
+};
+
+/// Counts a document's YAML nodes with every alias expanded, from the
+/// parser's events (without building the document), and stops at the
+/// first node past the limit: the YAML itself never expands aliases, but
+/// everything that walks the loaded nodes does.
+class expansion_counter final : public YAML::EventHandler {
+ public:
+  struct over_limit {
+    YAML::Mark mark;
+  };
+  explicit expansion_counter(size_t limit) : limit_(limit) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { leaf(m, a, 1); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
+    leaf(m, 0, a < sizes_.size() ? sizes_[a] : 1);
+  }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                const std::string&) override {
+    leaf(m, a, 1);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                       YAML::EmitterStyle::value) override {
+    open(m, a);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                  YAML::EmitterStyle::value) override {
+    open(m, a);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  void add(const YAML::Mark& m, size_t n) {
+    total_ += n;
+    if (total_ > limit_) throw over_limit{m};
+  }
+  void leaf(const YAML::Mark& m, YAML::anchor_t a, size_t n) {
+    add(m, n);
+    remember(a, n);
+    if (!open_.empty()) open_.back().second += n;
+  }
+  void open(const YAML::Mark& m, YAML::anchor_t a) {
+    add(m, 1);
+    open_.emplace_back(a, 1);
+  }
+  void close() {
+    auto [a, n] = open_.back();
+    open_.pop_back();
+    remember(a, n);
+    if (!open_.empty()) open_.back().second += n;
+  }
+  void remember(YAML::anchor_t a, size_t n) {
+    if (a == 0) return;
+    if (sizes_.size() <= a) sizes_.resize(a + 1, 1);
+    sizes_[a] = n;
+  }
+
+  size_t limit_;
+  size_t total_ = 0;
+  std::vector<std::pair<YAML::anchor_t, size_t>> open_;  // anchor, size so far
+  std::vector<size_t> sizes_;                             // by anchor id
 };
 
 literal make_literal(const YAML::Node& n) {
@@ -153,12 +225,42 @@ std::string file_loader::required_text(const YAML::Node& node, const char* key) 
   return v.Scalar();
 }
 
+bool file_loader::within_limits() {
+  if (src_.text.size() > limits_.max_file_bytes) {
+    problem(YAML::Mark(), fmt::format("rule file is larger than {} bytes", limits_.max_file_bytes),
+            "split it, or raise the limit with --max-rule-bytes");
+    return false;
+  }
+  try {
+    std::istringstream in(src_.text);
+    YAML::Parser parser(in);
+    expansion_counter counter(limits_.max_nodes);
+    parser.HandleNextDocument(counter);
+  } catch (const expansion_counter::over_limit& over) {
+    problem(over.mark,
+            fmt::format("the YAML expands to more than {} nodes (aliases are counted "
+                        "each time they are used)",
+                        limits_.max_nodes),
+            "anchors and aliases nested like this (\"billion laughs\") would exhaust "
+            "memory; write the values out, or raise the limit with --max-rule-nodes");
+    return false;
+  } catch (const YAML::Exception&) {
+    // Syntax errors are reported by the load itself, with their mark.
+  }
+  return true;
+}
+
 void file_loader::load() {
   lib_.sources.push_back(src_.name);
   lib_.source_text += src_.name + "\n" + src_.text + "\n";
+  if (!within_limits()) return;
   YAML::Node root;
   try {
     root = YAML::Load(src_.text);
+  } catch (const YAML::DeepRecursion& e) {
+    problem(e.mark, fmt::format("invalid YAML: nested deeper than {} levels", e.depth()),
+            "a rule file this deep is not a rule file");
+    return;
   } catch (const YAML::ParserException& e) {
     problem(e.mark, "invalid YAML: " + e.msg, "check indentation and quoting");
     return;
@@ -197,7 +299,7 @@ void file_loader::load_rule(const YAML::Node& node, size_t index) {
   r.title = required_text(node, "title");
   load_meta(node, r);
   if (YAML::Node when = node["when"]; when && !when.IsNull()) {
-    r.when = load_when(when);
+    r.when = load_when(when, 0);
   }
   r.when.where = r.where;
   load_samples(node, r);
@@ -266,20 +368,25 @@ void file_loader::load_samples(const YAML::Node& node, rule& r) {
   }
 }
 
-condition file_loader::load_when(const YAML::Node& node) {
+condition file_loader::load_when(const YAML::Node& node, size_t depth) {
   condition c;
   c.type = condition::kind::all;
   c.where = at(node.Mark());
+  if (depth >= max_condition_depth) {
+    problem(node.Mark(), fmt::format("conditions nested deeper than {} levels", max_condition_depth),
+            "flatten the `all:`/`any:`/`not:` groups");
+    return c;
+  }
   if (!node.IsMap()) {
     problem(node.Mark(), "`when` must be a map of field: matcher",
             "e.g. `when: {status: 401, jwt.expired: true}`");
     return c;
   }
-  load_conditions(node, c);
+  load_conditions(node, c, depth);
   return c;
 }
 
-void file_loader::load_conditions(const YAML::Node& map, condition& into) {
+void file_loader::load_conditions(const YAML::Node& map, condition& into, size_t depth) {
   for (auto kv : map) {
     std::string key = kv.first.Scalar();
     const YAML::Node& value = kv.second;
@@ -291,13 +398,13 @@ void file_loader::load_conditions(const YAML::Node& map, condition& into) {
         problem(value.Mark(), fmt::format("`{}` must be a list of condition maps", key));
         continue;
       }
-      for (const auto& item : value) group.children.push_back(load_when(item));
+      for (const auto& item : value) group.children.push_back(load_when(item, depth + 1));
       into.children.push_back(std::move(group));
     } else if (key == "not") {
       condition neg;
       neg.type = condition::kind::negate;
       neg.where = at(kv.first.Mark());
-      neg.children.push_back(load_when(value));
+      neg.children.push_back(load_when(value, depth + 1));
       into.children.push_back(std::move(neg));
     } else if (auto c = load_field(key, kv.first, value)) {
       into.children.push_back(std::move(*c));
@@ -459,12 +566,39 @@ int file_loader::add_regex(const YAML::Node& node, bool case_sensitive) {
   return static_cast<int>(lib_.regexes.size() - 1);
 }
 
-void load_rule_file(const rule_source& src, rule_library& lib) {
-  file_loader(src, lib).load();
+void load_rule_file(const rule_source& src, rule_library& lib, const load_limits& limits) {
+  file_loader(src, lib, limits).load();
 }
 
+namespace {
+/// Reads at most `limit` + 1 bytes of `path` (a FIFO or /dev/zero must not
+/// be read forever); "" or the system's reason in `error`.
+std::string read_bounded(const std::string& path, size_t limit, std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return {};
+  }
+  std::string text;
+  char buf[65536];
+  while (text.size() <= limit) {
+    ssize_t n = ::read(fd, buf, std::min(sizeof buf, limit + 1 - text.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = std::strerror(errno);
+      break;
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+}  // namespace
+
 std::vector<rule_source> read_rule_path(const std::string& path,
-                                        core::diagnostics& problems) {
+                                        core::diagnostics& problems,
+                                        const load_limits& limits) {
   namespace fs = std::filesystem;
   std::vector<rule_source> out;
   std::vector<fs::path> files;
@@ -482,15 +616,15 @@ std::vector<rule_source> read_rule_path(const std::string& path,
     files.emplace_back(path);
   }
   for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    if (!in) {
-      problems.push_back({core::severity::error, "cannot read rule file",
+    std::string error;
+    std::string text = read_bounded(f.string(), limits.max_file_bytes, error);
+    if (!error.empty()) {
+      problems.push_back({core::severity::error,
+                          fmt::format("cannot read rule file: {}", error),
                           {f.string(), 0, 0, -1}, {}, {}});
       continue;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    out.push_back({f.string(), text.str(), false});
+    out.push_back({f.string(), std::move(text), false});  // the loader checks the size
   }
   return out;
 }

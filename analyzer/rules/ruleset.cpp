@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/rules/ruleset.hpp"
 
+#include "analyzer/core/redact.hpp"
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -87,7 +89,7 @@ std::unique_ptr<ruleset> ruleset::compile(rule_library lib,
   for (const auto& [id, field] : uses) {
     if (c.group_of[static_cast<size_t>(id)] >= 0) continue;
     auto it = std::find_if(c.groups.begin(), c.groups.end(),
-                           [&](const regex_group& g) { return same_field(g.field, field); });
+                           [&f = field](const regex_group& g) { return same_field(g.field, f); });
     if (it == c.groups.end()) {
       RE2::Options opts;
       opts.set_log_errors(false);
@@ -263,7 +265,9 @@ class evaluator {
     event::field_value v = event::get_field(ev_, cond.field);
     if (match(cond.match, cond.field, v)) return true;
     if (failed != nullptr) {
-      *failed = fmt::format("`{}` is {}", cond.field_text, value_text(v));
+      // A header or body value: redacted by its field's name, cut short.
+      *failed = fmt::format("`{}` is {}", cond.field_text,
+                            core::shorten(core::redact_field(cond.field_text, value_text(v)), 120));
     }
     return false;
   }
