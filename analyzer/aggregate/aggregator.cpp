@@ -38,8 +38,8 @@ void add_maps(M& into, const M& from) {
 }
 }  // namespace
 
-aggregator::aggregator(int rule_count)
-    : causes(static_cast<size_t>(rule_count) + 1) {}
+aggregator::aggregator(int cause_count)
+    : causes(static_cast<size_t>(cause_count) + 1) {}
 
 input_stats& aggregator::input(uint32_t source) {
   if (inputs.size() <= source) inputs.resize(source + 1);
@@ -83,8 +83,8 @@ void aggregator::add_ok(const event::event& ev) {
   count_common(ev, false, -1);
 }
 
-void aggregator::add_failure(const event::event& ev, int rule) {
-  int cause = rule >= 0 ? rule : unclassified_index();
+void aggregator::add_failure(const event::event& ev, int cause_index) {
+  int cause = cause_index >= 0 ? cause_index : unclassified_index();
   ++failures;
   ++input(ev.source).records;
   ++input(ev.source).failures;

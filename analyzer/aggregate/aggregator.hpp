@@ -85,20 +85,21 @@ struct string_hash {
 template <typename V>
 using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
 
-/// Counts for one run. Causes are indexed by rule index; the last slot,
-/// cause_count() - 1, is unclassified.
+/// Counts for one run. Causes are indexed by the rule set's dense cause
+/// index (ruleset::cause_of), not by rule: several rules may produce one
+/// cause. The last slot, causes.size() - 1, is unclassified.
 class aggregator {
  public:
-  explicit aggregator(int rule_count);
+  explicit aggregator(int cause_count);
 
   void add_ok(const event::event& ev);
-  /// `rule` is the winning rule's index, or -1 for unclassified.
-  void add_failure(const event::event& ev, int rule);
+  /// `cause` is the winning rule's cause index, or -1 for unclassified.
+  void add_failure(const event::event& ev, int cause);
   void add_malformed(const event::event& ev);
   /// A record outside --since/--until: counted, nothing else.
   void add_filtered(const event::event& ev);
 
-  /// Adds `other` into this; both must have the same rule count.
+  /// Adds `other` into this; both must have the same cause count.
   void merge(const aggregator& other);
 
   int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }

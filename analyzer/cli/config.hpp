@@ -18,9 +18,11 @@ std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& pat
                                              bool no_builtin,
                                              core::diagnostics& problems);
 
-/// Only the given files, as `rules check` validates them.
+/// Only the given files, as `rules check` validates them (with the bundled
+/// pack's sets in scope). `strict`: a rule without samples is an error,
+/// not a warning.
 std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
                                                 core::diagnostics& problems,
-                                                int& file_count);
+                                                int& file_count, bool strict = false);
 
 }  // namespace analyzer::cli

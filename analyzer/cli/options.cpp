@@ -67,6 +67,8 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   list->callback([&] { o.cmd = command::rules_list; });
   CLI::App* check = rules->add_subcommand("check", "Validate rule files; problems as file:line:col");
   check->add_option("paths", o.rule_paths, "Rule files or folders")->required();
+  check->add_flag("--strict", o.strict,
+                  "A rule without samples is an error, not a warning (for CI)");
   check->callback([&] { o.cmd = command::rules_check; });
   CLI::App* test = rules->add_subcommand("test", "Run every rule's samples through the whole rule set");
   add_rule_options(*test, o);

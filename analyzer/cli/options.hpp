@@ -37,6 +37,7 @@ struct options {
   bool show_prompts = false;
   std::string explain_target;
   bool verbose = false;
+  bool strict = false;  // rules check: a rule without samples is an error
 };
 
 /// Parses argv. Returns the exit code to use immediately (help, version,

@@ -262,7 +262,7 @@ exit_code run_analyze(const options& o) {
   if (!reports) return exit_code::error;
   double stream_s = clock.lap();
 
-  aggregate::aggregator total(rules->size());
+  aggregate::aggregator total(rules->cause_count());
   for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
   double merge_s = clock.lap();
 

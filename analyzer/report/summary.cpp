@@ -32,8 +32,8 @@ summary summary::build(const aggregate::aggregator& agg,
                    "on an example to see its fields, then see rules/README.md."};
       s.unclassified = st.count;
     } else {
-      const rules::rule& r = rules.at(static_cast<int>(i));
-      row.id = r.id;
+      const rules::rule& r = rules.cause_rule(static_cast<int>(i));
+      row.id = r.cause;
       row.category = r.category;
       row.title = r.title;
       row.retryable = rules::name_of(r.retryable);

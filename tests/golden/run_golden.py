@@ -4,15 +4,25 @@
 A case is a folder holding `args` (one argument per line; `{case}` expands
 to the case folder), and the expected `stdout`, optional `stderr` and
 `exit` (default 0). Paths in args are relative to the project root, where
-CTest runs this. generated_at is pinned with SOURCE_DATE_EPOCH.
+CTest runs this. generated_at is pinned with SOURCE_DATE_EPOCH. The rules
+digest (`sha256:` + 64 hex digits) is written as `sha256:<digest>`, so that
+an edit to a rule file's comment does not change every report case (the
+digest itself is pinned by the unit tests).
 
     run_golden.py BINARY CASE_DIR          compare, print a diff on mismatch
     UPDATE_GOLDEN=1 run_golden.py ...      rewrite the expected files
 """
 import difflib
 import os
+import re
 import subprocess
 import sys
+
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def mask(text):
+    return DIGEST.sub("sha256:<digest>", text)
 
 
 def main():
@@ -23,8 +33,8 @@ def main():
     stdin_path = os.path.join(case, "stdin")
     stdin = open(stdin_path, "rb") if os.path.exists(stdin_path) else subprocess.DEVNULL
     run = subprocess.run([binary] + args, stdin=stdin, capture_output=True, env=env)
-    got = {"stdout": run.stdout.decode("utf-8", "replace"),
-           "stderr": run.stderr.decode("utf-8", "replace"),
+    got = {"stdout": mask(run.stdout.decode("utf-8", "replace")),
+           "stderr": mask(run.stderr.decode("utf-8", "replace")),
            "exit": f"{run.returncode}\n"}
     if os.environ.get("UPDATE_GOLDEN") == "1":
         for name, text in got.items():
@@ -42,7 +52,7 @@ def main():
         path = os.path.join(case, name)
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
-                want = f.read()
+                want = mask(f.read())
         elif default is None:
             print(f"missing {path}: run tests/golden/update_golden.sh")
             return 1
