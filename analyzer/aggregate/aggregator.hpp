@@ -39,6 +39,39 @@ struct example {
   std::string message;   // shortened, secrets removed
 };
 
+/// The report's view of one record (redacted, shortened texts).
+example example_of(const event::event& ev, std::string_view endpoint);
+
+/// Failures no rule explains that share one message template.
+struct template_stats {
+  int64_t count = 0;
+  std::map<int, int64_t> statuses;  // 0: no response
+  std::map<int64_t, int64_t> codes;
+  std::optional<example> earliest;  // by input order
+};
+
+/// Failures no rule explains, grouped by message template (the message with
+/// numbers, ids, quoted values and URLs masked): additive and keyed by the
+/// template text, so tables merge exactly. Bounded: at most `limit`
+/// templates, those of smallest template_hash (bottom-k), so which are kept
+/// does not depend on input order or thread count; `capped` is set when
+/// some were not (then exactly when there were more than `limit` in all).
+class template_table {
+ public:
+  static constexpr size_t limit = 1000;
+  using key = std::pair<uint64_t, std::string>;  // (hash, template)
+
+  void add(const event::event& ev, std::string_view endpoint);
+  void merge(const template_table& other);
+  const std::map<key, template_stats>& entries() const { return map_; }
+  bool capped() const { return capped_; }
+
+ private:
+  template_stats* slot(key&& k);
+  std::map<key, template_stats> map_;
+  bool capped_ = false;
+};
+
 struct cause_stats {
   int64_t count = 0;
   std::map<int, int64_t> statuses;  // 0: no response
@@ -114,6 +147,7 @@ class aggregator {
   string_map<record_counts> endpoints;  // "POST /v1/videos/text2video"
   string_map<record_counts> models;
   std::unordered_map<int64_t, minute_bucket> minutes;  // key: minute since epoch
+  template_table unexplained;  // unclassified failures by message template
 
  private:
   input_stats& input(uint32_t source);

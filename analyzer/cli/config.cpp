@@ -75,7 +75,8 @@ rules::rule_library load_paths(const std::vector<std::string>& paths,
 
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
-                                             core::diagnostics& problems) {
+                                             core::diagnostics& problems,
+                                             const std::vector<rules::rule_source>& extra) {
   rules::rule_library lib;
   if (!no_builtin) {
     rules::rule_library builtin;
@@ -83,6 +84,11 @@ std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& pat
     rules::merge_layer(lib, std::move(builtin));
   }
   if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, false));
+  if (!extra.empty()) {
+    rules::rule_library layer;
+    for (const auto& src : extra) rules::load_rule_file(src, layer);
+    rules::merge_layer(lib, std::move(layer));
+  }
   return finish(std::move(lib), problems, false);
 }
 

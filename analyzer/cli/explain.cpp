@@ -10,6 +10,7 @@
 
 #include "analyzer/cli/config.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/record_at.hpp"
 #include "analyzer/cli/run.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
@@ -19,67 +20,6 @@
 namespace analyzer::cli {
 
 namespace {
-
-struct target {
-  std::string path;
-  int64_t line = -1;
-  int64_t entry = -1;
-};
-
-bool parse_target(const std::string& spec, target& t) {
-  size_t hash = spec.rfind('#');
-  size_t colon = spec.rfind(':');
-  size_t cut = hash != std::string::npos ? hash : colon;
-  if (cut == std::string::npos || cut == 0) return false;
-  auto n = core::parse_int(spec.substr(cut + 1));
-  if (!n || *n < 0) return false;
-  t.path = spec.substr(0, cut);
-  (hash != std::string::npos ? t.entry : t.line) = *n;
-  return t.line != 0;
-}
-
-struct found_it {};
-
-/// The record's text, found by streaming the input (any format,
-/// compression) until it comes by.
-std::optional<std::string> find_record(const target& t, const options& o, std::string& error) {
-  ingest::buffer_pool pool;
-  ingest::reader_options ro;
-  ro.format = o.input_format == "har"     ? ingest::input_format::har
-              : o.input_format == "jsonl" ? ingest::input_format::jsonl
-                                          : ingest::input_format::auto_detect;
-  std::optional<std::string> text;
-  auto emit = [&](ingest::chunk&& c) {
-    const char* data = c.buf.data.get();
-    if (c.explicit_records) {
-      for (const auto& r : c.records) {
-        bool hit = r.is_line ? r.number == t.line : r.number == t.entry;
-        if (!hit) continue;
-        text = r.error.empty() ? std::string(data + r.offset, r.length) : "\x01" + r.error;
-        throw found_it{};
-      }
-    } else if (t.line >= c.first_line) {
-      const char* p = data;
-      const char* end = data + c.size;
-      for (int64_t line = c.first_line; p < end; ++line) {
-        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-        const char* stop = nl != nullptr ? nl : end;
-        if (line == t.line) {
-          text = std::string(p, stop);
-          throw found_it{};
-        }
-        p = stop + 1;
-      }
-    }
-    pool.release(std::move(c.buf));
-  };
-  try {
-    auto rep = ingest::read_input(0, t.path, ro, pool, emit);
-    if (!rep.errors.empty()) error = rep.errors.front();
-  } catch (const found_it&) {
-  }
-  return text;
-}
 
 std::string describe_token(const event::event& ev) {
   const auto& a = ev.auth;

@@ -74,6 +74,14 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   add_rule_options(*test, o);
   test->add_flag("-v,--verbose", o.verbose, "List every sample, not only failures");
   test->callback([&] { o.cmd = command::rules_test; });
+  CLI::App* suggest = rules->add_subcommand(
+      "suggest", "Write a rule (YAML, on stdout) for one record's message template, with samples");
+  suggest->add_option("record", o.explain_target,
+                      "INPUT:LINE (JSON Lines) or INPUT#ENTRY (HAR, 0-based)")->required();
+  add_rule_options(*suggest, o);
+  suggest->add_option("--input-format", o.input_format, "Override format detection")
+      ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+  suggest->callback([&] { o.cmd = command::rules_suggest; });
 
   CLI::App* explain = app.add_subcommand(
       "explain", "One record: its fields, evidence, the rules that matched and why the winner won");

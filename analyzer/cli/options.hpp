@@ -13,7 +13,7 @@ namespace analyzer::cli {
 
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
-enum class command { none, analyze, rules_list, rules_check, rules_test, explain };
+enum class command { none, analyze, rules_list, rules_check, rules_test, rules_suggest, explain };
 
 enum class color_mode { auto_detect, always, never };
 

@@ -42,6 +42,7 @@ exit_code main_entry(int argc, char** argv) {
     case command::rules_list: return run_rules_list(o);
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
+    case command::rules_suggest: return run_rules_suggest(o);
     case command::explain: return run_explain(o);
     case command::none: break;
   }
