@@ -143,14 +143,7 @@ std::string body_field_lines(const std::vector<std::pair<std::string, std::strin
 
 exit_code run_explain(const options& o) {
   target t;
-  if (!parse_target(o.explain_target, t)) {
-    print_usage_error(fmt::format("`{}` is not INPUT:LINE (1-based) or INPUT#ENTRY (0-based)",
-                                  o.explain_target));
-    return exit_code::error;
-  }
-  core::diagnostics problems;
-  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
-  print_diagnostics(problems);
+  auto rs = target_and_rules(o, t);
   if (!rs) return exit_code::error;
 
   std::string error;

@@ -2,6 +2,10 @@
 #include "analyzer/cli/record_at.hpp"
 
 #include <cstring>
+#include <fmt/format.h>
+
+#include "analyzer/cli/config.hpp"
+#include "analyzer/cli/messages.hpp"
 
 #include "analyzer/core/text.hpp"
 #include "analyzer/ingest/reader.hpp"
@@ -18,6 +22,18 @@ bool parse_target(const std::string& spec, target& t) {
   t.path = spec.substr(0, cut);
   (hash != std::string::npos ? t.entry : t.line) = *n;
   return t.line != 0;
+}
+
+std::unique_ptr<rules::ruleset> target_and_rules(const options& o, target& t) {
+  if (!parse_target(o.explain_target, t)) {
+    print_usage_error(fmt::format("`{}` is not INPUT:LINE (1-based) or INPUT#ENTRY (0-based)",
+                                  o.explain_target));
+    return nullptr;
+  }
+  core::diagnostics problems;
+  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  print_diagnostics(problems);
+  return rs;
 }
 
 namespace {

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "analyzer/cli/options.hpp"
+#include "analyzer/rules/ruleset.hpp"
 
 namespace analyzer::cli {
 
@@ -23,6 +25,10 @@ struct target {
 
 /// Parses `INPUT:LINE` or `INPUT#ENTRY`; false when it is neither.
 bool parse_target(const std::string& spec, target& t);
+
+/// What explain and rules suggest start with: the target of
+/// `o.explain_target` and the rules; null after printing why not.
+std::unique_ptr<rules::ruleset> target_and_rules(const options& o, target& t);
 
 /// Streams the records of `path` (any format, compression) to `visit`
 /// with their position, and their text, or the reader's reason prefixed

@@ -76,9 +76,10 @@ class sample_writer {
     out += simdjson::minify(el);
   }
 
-  void object(dom::object obj, std::string& out) {
-    // A header list item {name: Authorization, value: ...}, a typed prompt
-    // item {type: prompt, text: ...}.
+  /// `headers`: a header map ({"Authorization": ...}); else any object,
+  /// maybe a header list item {name: Authorization, value: ...} or a typed
+  /// prompt item {type: prompt, text: ...}.
+  void object(dom::object obj, std::string& out, bool headers = false) {
     std::string_view name, type;
     if (obj["name"].get_string().get(name)) name = {};
     if (obj["type"].get_string().get(type)) type = {};
@@ -91,32 +92,16 @@ class sample_writer {
       out += ':';
       std::string_view s;
       bool text = !v.get_string().get(s);
-      if (k == "cookies") {
+      if (text && (headers ? is_secret_header(k) : k == "value" && is_secret_header(name))) {
+        core::json_quote(replaced_credential(s), out);
+      } else if (headers) {
+        value(v, k, out);
+      } else if (k == "cookies") {
         out += "[]";  // HAR cookie lists hold session secrets
       } else if (k == "headers" && v.is_object()) {
-        headers(v.get_object().value(), out);
-      } else if (text && k == "value" && is_secret_header(name)) {
-        core::json_quote(replaced_credential(s), out);
+        object(v.get_object().value(), out, true);
       } else if (text && k == "text" && names_prompt(type) && !core::trim(s).empty()) {
         core::json_quote(hidden_prompt(s), out);
-      } else {
-        value(v, k, out);
-      }
-    }
-    out += '}';
-  }
-
-  void headers(dom::object obj, std::string& out) {
-    out += '{';
-    bool first = true;
-    for (auto [k, v] : obj) {
-      if (!first) out += ',';
-      first = false;
-      core::json_quote(k, out);
-      out += ':';
-      std::string_view s;
-      if (is_secret_header(k) && !v.get_string().get(s)) {
-        core::json_quote(replaced_credential(s), out);
       } else {
         value(v, k, out);
       }
@@ -272,14 +257,7 @@ std::string position_text(const target& t, int64_t position) {
 
 exit_code run_rules_suggest(const options& o) {
   target t;
-  if (!parse_target(o.explain_target, t)) {
-    print_usage_error(fmt::format("`{}` is not INPUT:LINE (1-based) or INPUT#ENTRY (0-based)",
-                                  o.explain_target));
-    return exit_code::error;
-  }
-  core::diagnostics problems;
-  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
-  print_diagnostics(problems);
+  auto rs = target_and_rules(o, t);
   if (!rs) return exit_code::error;
   std::string error;
   auto text = find_record(t, o, error);

@@ -103,14 +103,8 @@ void unexplained_section(std::string& out, const summary& s) {
          "<code>kling-triage rules suggest</code> on the example writes a rule to start from.</p>"
          "<table><thead><tr><th class=\"num\">Failures</th><th>Template</th><th>Statuses</th>"
          "<th>Codes</th><th>Example</th></tr></thead><tbody>";
-  size_t shown = std::min(u.rows.size(), listed_templates);
-  int64_t rest = u.other;
-  for (size_t i = 0; i < u.rows.size(); ++i) {
+  for (size_t i = 0; i < shown_templates(u); ++i) {
     const template_row& r = u.rows[i];
-    if (i >= shown) {
-      rest += r.stats->count;
-      continue;
-    }
     std::string where;
     if (r.stats->earliest) {
       const auto& ex = *r.stats->earliest;
@@ -123,7 +117,7 @@ void unexplained_section(std::string& out, const summary& s) {
                        where);
   }
   out += "</tbody></table>";
-  if (rest > 0) {
+  if (int64_t rest = unlisted_failures(u); rest > 0) {
     out += fmt::format("<p class=\"meta\">… and {} more with other templates (see --format json)</p>",
                        count_of(rest, "failure"));
   }

@@ -220,14 +220,8 @@ void unexplained(std::string& out, const summary& s) {
          "quoted values and URLs masked as `#`. `kling-triage rules suggest` on the example writes "
          "a rule to start from.\n\n"
          "| Failures | Template | Statuses | Codes | Example |\n|---:|---|---|---|---|\n";
-  size_t shown = std::min(u.rows.size(), listed_templates);
-  int64_t rest = u.other;
-  for (size_t i = 0; i < u.rows.size(); ++i) {
+  for (size_t i = 0; i < shown_templates(u); ++i) {
     const template_row& r = u.rows[i];
-    if (i >= shown) {
-      rest += r.stats->count;
-      continue;
-    }
     std::string where;
     if (r.stats->earliest) {
       const auto& ex = *r.stats->earliest;
@@ -237,7 +231,7 @@ void unexplained(std::string& out, const summary& s) {
                        code(template_text(r)), markdown_escape(status_counts(*r.stats)),
                        markdown_escape(code_counts(*r.stats)), where);
   }
-  if (rest > 0) {
+  if (int64_t rest = unlisted_failures(u); rest > 0) {
     out += fmt::format("\n… and {} more with other templates (see --format json).\n",
                        count_of(rest, "failure"));
   }

@@ -175,6 +175,16 @@ std::string counts_text(const std::map<K, int64_t>& m, bool statuses) {
 std::string status_counts(const aggregate::template_stats& t) { return counts_text(t.statuses, true); }
 std::string code_counts(const aggregate::template_stats& t) { return counts_text(t.codes, false); }
 
+size_t shown_templates(const unexplained_summary& u) {
+  return std::min(u.rows.size(), listed_templates);
+}
+
+int64_t unlisted_failures(const unexplained_summary& u) {
+  int64_t rest = u.other;
+  for (size_t i = shown_templates(u); i < u.rows.size(); ++i) rest += u.rows[i].stats->count;
+  return rest;
+}
+
 std::string template_text(const template_row& r) {
   return r.text.empty() ? std::string("(no message)") : log_text(r.text);
 }

@@ -93,6 +93,9 @@ std::string suggest_command(const summary& s, const template_row& r);
 /// How many templates of unexplained failures the text, Markdown and HTML
 /// reports list (JSON lists unexplained_summary::listed).
 inline constexpr size_t listed_templates = 10;
+/// The templates those reports list, and the failures of all the others.
+size_t shown_templates(const unexplained_summary& u);
+int64_t unlisted_failures(const unexplained_summary& u);
 
 /// How many causes are shown in full (the rest go to a compact table).
 inline constexpr size_t detailed_causes = 10;

@@ -158,8 +158,7 @@ void write_unexplained(std::string& out, const summary& s, const style& st) {
   if (u.rows.empty()) return;
   out += "\n" + st.bold("Unexplained failures by message template") +
          st.dim("  (unclassified.unknown; numbers, ids, quoted values and URLs masked as #)") + "\n";
-  size_t shown = std::min(u.rows.size(), listed_templates);
-  for (size_t i = 0; i < shown; ++i) {
+  for (size_t i = 0; i < shown_templates(u); ++i) {
     const template_row& r = u.rows[i];
     out += fmt::format("\n  {:>6}  {}\n", group_thousands(r.stats->count),
                        wrap_text(template_text(r), 98, 10, 10));
@@ -169,9 +168,7 @@ void write_unexplained(std::string& out, const summary& s, const style& st) {
       out += "          " + st.dim(fmt::format("e.g. {}", suggest_command(s, r))) + "\n";
     }
   }
-  int64_t rest = u.other;
-  for (size_t i = shown; i < u.rows.size(); ++i) rest += u.rows[i].stats->count;
-  if (rest > 0) {
+  if (int64_t rest = unlisted_failures(u); rest > 0) {
     out += st.dim(fmt::format("\n  … and {} more with other templates (see --format json)\n",
                               count_of(rest, "failure")));
   }
