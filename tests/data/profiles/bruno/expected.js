@@ -12,6 +12,7 @@ const rows = results.map((r, i) => {
   const name = (r.test && r.test.filename ? r.test.filename : r.name || '').replace(/^\d+-/, '').replace(/\.bru$/, '');
   const c = K.CALLS.find((x) => x.name === name);
   if (!c) throw new Error(`result ${i}: no call named ${name}`);
+  if (r.request.url.includes('{{')) throw new Error(`result ${i}: unresolved variable in ${r.request.url}`);
   return { line: i, call: c.name, expected: c.cause, cause: c.cause };
 });
 K.writeExpected(file.replace(/\.json$/, '.expected.tsv'), rows);
