@@ -44,6 +44,7 @@ exit_code main_entry(int argc, char** argv) {
     case command::rules_test: return run_rules_test(o);
     case command::rules_suggest: return run_rules_suggest(o);
     case command::explain: return run_explain(o);
+    case command::completion: return run_completion(o);
     case command::none: break;
   }
   print_usage_error("no command given");

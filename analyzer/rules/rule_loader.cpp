@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "analyzer/core/sha256.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/rules/yaml_json.hpp"
 
@@ -192,7 +193,7 @@ std::string file_loader::optional_text(const YAML::Node& node, const char* key,
 void file_loader::load() {
   lib_.sources.push_back(src_.name);
   lib_.texts[src_.name] = src_.text;
-  lib_.source_text += src_.name + "\n" + src_.text + "\n";
+  append_digest_text(src_, lib_.source_text);
   YAML::Node root;
   try {
     root = YAML::Load(src_.text);
@@ -795,6 +796,19 @@ void merge_layer(rule_library& base, rule_library&& layer) {
   for (auto& s : layer.sources) base.sources.push_back(std::move(s));
   for (auto& [name, text] : layer.texts) base.texts.insert_or_assign(name, std::move(text));
   base.source_text += layer.source_text;
+}
+
+void append_digest_text(const rule_source& src, std::string& text) {
+  text += src.name;
+  text += '\n';
+  text += src.text;
+  text += '\n';
+}
+
+std::string sources_digest(const std::vector<rule_source>& sources) {
+  std::string text;
+  for (const auto& s : sources) append_digest_text(s, text);
+  return "sha256:" + core::sha256_hex(text);
 }
 
 }  // namespace analyzer::rules
