@@ -78,7 +78,8 @@ class bounded_counts {
  public:
   using map_type = typename bounded_map_type<Key, Counts>::type;
 
-  explicit bounded_counts(size_t limit = default_max_distinct) : limit_(std::max<size_t>(limit, 1)) {}
+  bounded_counts() : bounded_counts(default_max_distinct) {}
+  explicit bounded_counts(size_t limit) : limit_(std::max<size_t>(limit, 1)) {}
 
   /// Adds `delta` to `key`'s counts, or to other() when the key is not
   /// among the kept values. While nothing was left out, this is one map

@@ -47,6 +47,7 @@ void check_own_samples(const rules::ruleset& rs, core::diagnostics& problems,
 std::unique_ptr<rules::ruleset> finish(rules::rule_library lib,
                                        core::diagnostics& problems,
                                        bool check_builtin_samples) {
+  rules::resolve_library(lib);  // sets and causes: reported with the rest
   for (auto& p : lib.problems) problems.push_back(std::move(p));
   lib.problems.clear();
   if (core::has_errors(problems)) return nullptr;
@@ -58,11 +59,12 @@ std::unique_ptr<rules::ruleset> finish(rules::rule_library lib,
 }
 
 rules::rule_library load_paths(const std::vector<std::string>& paths,
-                               core::diagnostics& problems, int* file_count,
+                               core::diagnostics& problems, int* file_count, bool strict,
                                const rules::load_limits& limits) {
   rules::rule_library layer;
   for (const auto& p : paths) {
-    for (const auto& src : rules::read_rule_path(p, problems, limits)) {
+    for (auto& src : rules::read_rule_path(p, problems, limits)) {
+      src.require_samples = strict;
       rules::load_rule_file(src, layer, limits);
       if (file_count != nullptr) ++*file_count;
     }
@@ -82,6 +84,7 @@ rules::load_limits rule_limits(const options& o) {
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
                                              core::diagnostics& problems,
+                                             const std::vector<rules::rule_source>& extra,
                                              const rules::load_limits& limits) {
   rules::rule_library lib;
   if (!no_builtin) {
@@ -89,16 +92,26 @@ std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& pat
     for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
     rules::merge_layer(lib, std::move(builtin));
   }
-  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, limits));
+  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, false, limits));
+  if (!extra.empty()) {
+    rules::rule_library layer;
+    for (const auto& src : extra) rules::load_rule_file(src, layer, limits);
+    rules::merge_layer(lib, std::move(layer));
+  }
   return finish(std::move(lib), problems, false);
 }
 
 std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
                                                 core::diagnostics& problems,
-                                                int& file_count,
+                                                int& file_count, bool strict,
                                                 const rules::load_limits& limits) {
+  // The bundled pack's sets (not its rules) are in scope, so a user file
+  // can write `code: {not_in: kling_codes}`; the files may redefine them.
   rules::rule_library lib;
-  rules::merge_layer(lib, load_paths(paths, problems, &file_count, limits));
+  rules::rule_library builtin;
+  for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
+  lib.sets = std::move(builtin.sets);
+  rules::merge_layer(lib, load_paths(paths, problems, &file_count, strict, limits));
   return finish(std::move(lib), problems, true);
 }
 

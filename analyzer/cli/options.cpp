@@ -3,7 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analyzer/cli/cli_tree.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/version.hpp"
 
 namespace analyzer::cli {
 
@@ -91,11 +93,21 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   CLI::App* check = rules->add_subcommand("check", "Validate rule files; problems as file:line:col");
   check->add_option("paths", o.rule_paths, "Rule files or folders")->required();
   add_rule_limits(*check, o);
+  check->add_flag("--strict", o.strict,
+                  "A rule without samples is an error, not a warning (for CI)");
   check->callback([&] { o.cmd = command::rules_check; });
   CLI::App* test = rules->add_subcommand("test", "Run every rule's samples through the whole rule set");
   add_rule_options(*test, o);
   test->add_flag("-v,--verbose", o.verbose, "List every sample, not only failures");
   test->callback([&] { o.cmd = command::rules_test; });
+  CLI::App* suggest = rules->add_subcommand(
+      "suggest", "Write a rule (YAML, on stdout) for one record's message template, with samples");
+  suggest->add_option("record", o.explain_target,
+                      "INPUT:LINE (JSON Lines) or INPUT#ENTRY (HAR, 0-based)")->required();
+  add_rule_options(*suggest, o);
+  suggest->add_option("--input-format", o.input_format, "Override format detection")
+      ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+  suggest->callback([&] { o.cmd = command::rules_suggest; });
 
   CLI::App* explain = app.add_subcommand(
       "explain", "One record: its fields, evidence, the rules that matched and why the winner won");
@@ -110,6 +122,16 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                     "Show request prompts (first 200 characters); hidden by default");
   explain->callback([&] { o.cmd = command::explain; });
 
+  CLI::App* completion = app.add_subcommand(
+      "completion", "Print a shell completion script (bash, zsh or fish) for kling-triage");
+  completion->add_option("shell", o.shell, "The shell to complete for")
+      ->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  add_rule_options(*completion, o);
+  completion->callback([&] {
+    o.cmd = command::completion;
+    o.cli = std::make_shared<const cli_command>(describe(app));
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -119,7 +141,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
     print_out(app.help("", CLI::AppFormatMode::All));
     return exit_code::ok;
   } catch (const CLI::CallForVersion& e) {
-    print_out(std::string("kling-triage ") + KLING_TRIAGE_VERSION + "\n");
+    print_out(version_text(KLING_TRIAGE_VERSION));
     return exit_code::ok;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {

@@ -45,7 +45,9 @@ exit_code main_entry(int argc, char** argv) {
     case command::rules_list: return run_rules_list(o);
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
+    case command::rules_suggest: return run_rules_suggest(o);
     case command::explain: return run_explain(o);
+    case command::completion: return run_completion(o);
     case command::none: break;
   }
   print_usage_error("no command given");
@@ -192,7 +194,7 @@ std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_
 /// The rules, or null after printing why not.
 std::unique_ptr<rules::ruleset> load_rules(const options& o, const analyze_config& c) {
   core::diagnostics problems;
-  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, rule_limits(o));
+  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o));
   print_diagnostics(problems);
   if (!rules) {
     print_error(fmt::format("the rules are invalid ({} problem{}); nothing was analyzed",
@@ -306,7 +308,7 @@ exit_code run_analyze(const options& o) {
   if (!reports) return exit_code::error;
   double stream_s = clock.lap();
 
-  aggregate::aggregator total(rules->size(), cfg.worker.bounds);
+  aggregate::aggregator total(rules->cause_count(), cfg.worker.bounds);
   for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
   total.finish();
   double merge_s = clock.lap();

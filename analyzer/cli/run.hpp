@@ -13,7 +13,9 @@ exit_code run_analyze(const options& o);
 exit_code run_rules_list(const options& o);
 exit_code run_rules_check(const options& o);
 exit_code run_rules_test(const options& o);
+exit_code run_rules_suggest(const options& o);
 exit_code run_explain(const options& o);
+exit_code run_completion(const options& o);
 
 /// `generated_at`: now, or SOURCE_DATE_EPOCH when set (reproducible runs).
 int64_t now_ms();

@@ -104,7 +104,13 @@ bool is_scheme_word(std::string_view w) {
 /// the JSON-escaped `\"` and the HTML entities for `"` and `'`.
 std::string_view quote_at(std::string_view s, size_t i) {
   if (i >= s.size()) return {};
-  for (std::string_view q : {"\\\"", "&quot;", "&#39;", "&#x27;", "\"", "'", "`"}) {
+  // `"`, `\"`, `\\\"`: JSON inside JSON strings (a body logged as a string,
+  // then quoted again) escapes its quotes once per level.
+  size_t k = i;
+  while (k < s.size() && s[k] == '\\') ++k;
+  if (k < s.size() && s[k] == '"') return s.substr(i, k + 1 - i);
+  if (k > i) return {};
+  for (std::string_view q : {"&quot;", "&#39;", "&#x27;", "'", "`"}) {
     if (s.substr(i, q.size()) == q) return s.substr(i, q.size());
   }
   return {};
@@ -131,7 +137,26 @@ size_t bare_value_end(std::string_view s, size_t i) {
   return i;
 }
 
+/// A value some other tool already masked: `[REDACTED]`, `***`, `<hidden>`.
+bool is_placeholder(std::string_view v) {
+  while (!v.empty() && std::string_view("[](){}<>*\"'`").find(v.front()) != std::string_view::npos) {
+    v.remove_prefix(1);
+  }
+  while (!v.empty() && std::string_view("[](){}<>*\"'`").find(v.back()) != std::string_view::npos) {
+    v.remove_suffix(1);
+  }
+  if (v.empty()) return true;
+  for (std::string_view w : {"redacted", "hidden", "masked", "removed", "filtered", "omitted"}) {
+    if (v.size() >= w.size() && iequals(v.substr(0, w.size()), w) &&
+        (v.size() == w.size() || !is_alnum(v[w.size()]))) {
+      return true;  // `redacted`, `REDACTED`, `redacted: 10 chars`; not `hiddenKey1`
+    }
+  }
+  return v.find_first_not_of("xX*") == std::string_view::npos;
+}
+
 bool keep_bare(std::string_view v) {
+  if (is_placeholder(v)) return true;
   if (v.empty() || v == "null" || v == "true" || v == "false") return true;
   // Counts and `file:line:col` positions: digit groups of up to 9.
   if (v.find_first_not_of("0123456789:") == std::string_view::npos) {
@@ -188,7 +213,9 @@ class line_redactor {
     word_start_ = i;
     size_t end = run_end(s_, i, is_name_char);
     std::string_view w = s_.substr(i, end - i);
-    if (is_credential_name(unescaped(w))) {
+    // The raw word, as the candidate scan sees it: an escape never joins a
+    // name (`ke\\y` is no key).
+    if (is_credential_name(w)) {
       if (size_t next = named_value(end); next != 0) return next;
     }
     if (is_scheme_word(w)) {
@@ -248,6 +275,7 @@ class line_redactor {
     size_t p = end;
     std::string_view closing = quote_at(s_, p);
     p += closing.size();
+    if (!closing.empty()) p = name_value_bridge(p, closing);
     p = skip_spaces(s_, p, 2);
     if (p >= s_.size() || (s_[p] != '=' && s_[p] != ':')) {
       return context_value(end);
@@ -265,6 +293,7 @@ class line_redactor {
         scheme_end < s_.size() && s_[scheme_end] == ' ') {
       size_t t = skip_spaces(s_, scheme_end);
       size_t te = open.empty() ? bare_value_end(s_, t) : quoted_end(t, open);
+      if (te > t && is_placeholder(s_.substr(t, te - t))) return 0;
       if (te > t) {
         out_.append(s_.substr(word_start_, t - word_start_));
         mark(s_.substr(t, te - t));
@@ -277,12 +306,27 @@ class line_redactor {
     if (open.empty()) {
       if (keep_bare(value)) return 0;
       if (sep == ':' && spaced && !key_shaped(value, 8)) return 0;
-    } else if (value.rfind("<redacted", 0) == 0) {
+    } else if (is_placeholder(value)) {
       return 0;
     }
     out_.append(s_.substr(word_start_, v - word_start_));
     mark(value);
     return ve;
+  }
+
+  // HAR and many loggers list headers and parameters as {"name": "api_key",
+  // "value": "…"}: after the name's closing quote, `, "value"` makes the
+  // value the credential's. Returns where the separator is looked for.
+  size_t name_value_bridge(size_t p, std::string_view quote) const {
+    size_t k = skip_spaces(s_, p, 2);
+    if (k >= s_.size() || s_[k] != ',') return p;
+    k = skip_spaces(s_, k + 1, 2);
+    if (s_.substr(k, quote.size()) != quote) return p;
+    k += quote.size();
+    if (!iequals(s_.substr(k, 5), "value")) return p;
+    k += 5;
+    if (s_.substr(k, quote.size()) != quote) return p;
+    return k + quote.size();
   }
 
   // A credential-like word, spaces, and a key-shaped token: "bad key …".
@@ -311,19 +355,31 @@ class line_redactor {
   }
 
   // A quoted value ends at its closing quote, and never runs past the end
-  // of a JSON string (an unescaped `"`) or into an HTML tag: redacting
-  // inside a JSON report or an HTML page must keep it well formed.
+  // of an enclosing JSON string (a quote escaped fewer times) or into an
+  // HTML tag: redacting inside a JSON report or an HTML page keeps it well
+  // formed.
   size_t quoted_end(size_t v, std::string_view quote) const {
     bool entity = quote.front() == '&';
+    bool json = quote.back() == '"';
+    size_t depth = json ? quote.size() - 1 : 0;  // backslashes before its quote
     size_t k = v;
-    while (k < s_.size() && s_.substr(k, quote.size()) != quote) {
+    while (k < s_.size()) {
       char c = s_[k];
-      if (c == '\\' && k + 1 < s_.size()) {
-        if (quote == "\\\"" && s_[k + 1] == '"') break;
-        k += 2;
+      if (c == '\n') break;
+      if (c == '\\' || c == '"') {
+        size_t run = k;
+        while (run < s_.size() && s_[run] == '\\') ++run;
+        if (run < s_.size() && s_[run] == '"') {
+          size_t escapes = run - k;
+          if (!json || escapes <= depth) break;  // this string's end, or an enclosing one's
+          k = run + 1;
+          continue;
+        }
+        k = std::max(run, k + 1);
         continue;
       }
-      if (c == '"' || (entity && c == '<')) break;
+      if (!json && s_.substr(k, quote.size()) == quote) break;
+      if (entity && c == '<') break;
       ++k;
     }
     return std::min(k, s_.size());
@@ -391,11 +447,12 @@ __attribute__((target("avx2"))) size_t find_candidate_avx2(std::string_view s, s
   const char* p = s.data();
   size_t n = s.size();
   size_t i = from;
+  uint32_t hex_carry = 0;  // hex digits just before position i
   if (i == 0) {  // the block loop reads the byte before each position
     if (n > 0 && trigram_at(s, 0)) return 0;
     i = 1;
+    hex_carry = n > 0 && is_hex(s[0]) ? 1 : 0;
   }
-  uint32_t hex_carry = 0;  // hex digits ending the previous block
   const __m256i lower = _mm256_set1_epi8(0x20);
   while (i + 34 <= n) {
     __m256i b0 = _mm256_or_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), lower);

@@ -156,16 +156,20 @@ def deep_har_outside_entries(h):
 
 @case
 def deep_records(h):
-    """A 200,000-deep `data` array and a deep HAR entry: malformed records, the run goes on."""
-    rec = ('{"request":{"url":"/v1/x"},"response":{"status":500,"body":{"code":1,"data":'
-           + nested(200000, "[", "]") + "}}}")
+    """200,000-deep `data`, a deep body and a deep HAR entry: no crash, named reasons, the run goes on."""
+    deep_data = ('{"request":{"url":"/v1/x"},"response":{"status":500,"body":{"code":1,"data":'
+                 + nested(200000, "[", "]") + "}}}")
+    deep_body = ('{"request":{"url":"/v1/x","body":"' + nested(100000, "[", "]") + '"},'
+                 '"response":{"status":400}}')
     ok = '{"request":{"url":"/v1/x"},"response":{"status":200}}'
-    jl = h.write("deep.jsonl", rec + "\n" + ok + "\n")
+    jl = h.write("deep.jsonl", deep_data + "\n" + deep_body + "\n" + ok + "\n")
     rep = h.run("analyze", "-f", "json", jl, expect=0).json()
     reconciled(rep)
-    check(rep["totals"]["malformed"] == 1 and rep["totals"]["ok"] == 1, f"{rep['totals']}")
+    t = rep["totals"]
+    check(t["failures"] == 1 and t["malformed"] == 1 and t["ok"] == 1, f"{t}")
     check("nested deeper than" in rep["malformed"]["examples"][0]["error"], "no named reason")
-    r = h.run("explain", f"{jl}:1", expect=0)
+    h.run("explain", f"{jl}:1", expect=0)
+    r = h.run("explain", f"{jl}:2", expect=0)
     check("nested deeper than" in r.out, "explain does not name the reason")
     entry = '{"request":{"method":"GET","url":"https://x/v1/a"},"response":{"status":200}}'
     har = h.write("deep-entry.har", '{"log":{"entries":[' + nested(3000, '{"request":', "}", "1")
@@ -347,6 +351,8 @@ def control_characters(h):
                                             "body": {"model_name": "m" + c, "prompt": "p"}},
                                 "response": {"status": 400, "body": {"code": 1201, "message": "bad " + c + " thing"}}}))
         recs.append(json.dumps({"request": {"url": "/v1/x" + c}, "error": "conn " + c + " reset"}))
+        recs.append(json.dumps({"request": {"url": "/v1/y"},  # unclassified: its template is listed
+                                "response": {"status": 418, "body": {"message": f"tea {c} pot {i}"}}}))
     data = "\n".join(recs) + "\n"
     path = h.write("ctl\x1b[31m.jsonl", data)
     rules = h.write("ctl-rules.yaml",
@@ -358,6 +364,7 @@ def control_characters(h):
     runs.append(h.run("analyze", "--color", "always", "--rules", rules, path, expect=0))
     runs += [h.run("explain", "--rules", rules, f"{path}:{n}", expect=0) for n in range(1, len(recs) + 1)]
     runs += [h.run("rules", "list", "--rules", rules, expect=0), h.run("rules", "test", "--rules", rules)]
+    runs.append(h.run("rules", "suggest", f"{path}:3"))
     bad = h.write("ctl-bad.yaml", 'rules:\n  - id: "x\\e[31m"\n    category: c\n    title: t\n'
                   '    when: {message: {regex: "(\\e[31m"}}\n    samples: {match: [{response: {status: 400}}]}\n')
     runs.append(h.run("rules", "check", bad, expect=2))

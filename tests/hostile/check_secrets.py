@@ -113,7 +113,7 @@ def free_token():
 def jsonl_records(n):
     out = []
     for i in range(n):
-        status = rnd.choice([400, 401, 403, 429, 500, 200])
+        status = rnd.choice([400, 401, 403, 429, 500, 200, 418, 409])  # 418/409: unexplained templates
         rec = {"ts": f"2026-11-24T03:{i % 60:02d}:00Z",
                "request": {"method": "POST", "url": url(),
                            "headers": {h["name"]: h["value"] for h in headers_list()},
@@ -257,6 +257,9 @@ def main():
     for i in range(len(har_doc["log"]["entries"])):
         runs.append((f"explain #{i}", ["explain", "--rules", rules_path, f"{har_path}#{i}"]))
     runs.append(("explain --show-prompts", ["explain", "--show-prompts", f"{jsonl}:2"]))
+    for i in range(1, len(records) + 1, 3):
+        runs.append((f"rules suggest {i}", ["rules", "suggest", f"{jsonl}:{i}"]))
+    runs.append(("rules suggest #1", ["rules", "suggest", f"{har_path}#1"]))
     runs += [("rules check", ["rules", "check", rules_path]),
              ("rules check broken", ["rules", "check", bad_path]),
              ("rules list", ["rules", "list", "--rules", rules_path]),

@@ -86,9 +86,27 @@ BOOST_AUTO_TEST_CASE(no_false_positives) {
            std::string("{\"auth\": 12, \"token_errors\": 3}"),
            std::string("--fail-on cause:auth.invalid_key>=1 category:token_errors==1"),
            std::string("<redacted: 40 chars>"),
+           std::string("\"Authorization\":\"Bearer [REDACTED]\""),
+           std::string("api_key=*** password=<hidden> token=REDACTED"),
        }) {
     BOOST_TEST(redact(s) == s, s);
   }
+}
+
+// `rules suggest` prints whole records: HAR's {name, value} lists, and JSON
+// logged as a string inside JSON (quotes escaped once per level).
+BOOST_AUTO_TEST_CASE(name_value_lists_and_nested_json_strings) {
+  BOOST_TEST(redact(R"([{"name":"api_key","value":"a1b2c3d4e5f6g7"},{"name":"q","value":"x"}])") ==
+             R"([{"name":"api_key","value":"<redacted: 14 chars>"},{"name":"q","value":"x"}])");
+  BOOST_TEST(redact(R"({"body":"{\"note\":\"{\\\"secret_key\\\":\\\"q2qLcgCDNP9e26\\\"}\"}"})") ==
+             R"({"body":"{\"note\":\"{\\\"secret_key\\\":\\\"<redacted: 14 chars>\\\"}\"}"})");
+  // An escaped quote never lets a value run past its own string.
+  BOOST_TEST(redact(R"({"m":"token: \"abc","rule":null})") ==
+             R"({"m":"token: \"<redacted: 3 chars>","rule":null})");
+}
+
+BOOST_AUTO_TEST_CASE(placeholders_are_words_not_prefixes) {
+  BOOST_TEST(redact("password=hiddenKey123") == "password=<redacted: 12 chars>");
 }
 
 BOOST_AUTO_TEST_CASE(markdown_and_html_escapes_are_seen_through) {
@@ -124,6 +142,10 @@ BOOST_AUTO_TEST_CASE(fast_path_finds_every_kind) {
     BOOST_TEST(may_hold_secret(pad + " " + s + " " + pad), s);
     BOOST_TEST(may_hold_secret(s), s);
   }
+  // Found by fuzz_redact: a hex run at the very start (the vector scan
+  // skipped byte 0), and a name an escape would join (`ke\y`).
+  BOOST_TEST(may_hold_secret(std::string(32, 'a') + std::string(40, '"')));
+  BOOST_TEST(redact("ske\\ykyL:\"00") == "ske\\ykyL:\"00");
   // A hex run split across two 32-byte blocks.
   BOOST_TEST(may_hold_secret(std::string(20, 'x') + " " + std::string(33, 'a') + " " + std::string(40, 'x')));
   BOOST_TEST(!may_hold_secret(std::string(20, 'x') + " " + std::string(31, 'a') + " " + std::string(40, 'x')));
