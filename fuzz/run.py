@@ -2,6 +2,7 @@
 """Runs the libFuzzer targets of fuzz/ (built by the `fuzz` preset).
 
     fuzz/run.py [--time S | --runs N] [--build DIR] [--json FILE] [TARGET...]
+    fuzz/run.py --table FILE...     the README's long-run table from --json records
 
 Each target gets a corpus folder (build/fuzz-corpus/<target>), seeded on
 first use from the repository's own inputs (samples/, tests/, the HAR
@@ -224,7 +225,30 @@ def run(target, args):
     return record
 
 
+def table(paths):
+    """The last record of each target that ran to the end, as Markdown."""
+    best = {}
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                r = json.loads(line)
+                if r["exit"] == 0:
+                    best[r["target"]] = r
+    print("| target | date | executions | seconds | exec/s | coverage (edges) | corpus | peak RSS | crashes |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for t in TARGETS:
+        r = best.get(t)
+        if r is None:
+            print(f"| `{t}` | - | not run to the end | | | | | | |")
+            continue
+        print(f"| `{t}` | {r['date']} | {r['executions']:,} | {r['seconds']:,} | {r['exec_per_s']:,} | "
+              f"{r['coverage']:,} | {r['corpus']:,} | {r['peak_rss_mb']} MB | {r['crashes']} |")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--table":
+        table(sys.argv[2:])
+        return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("targets", nargs="*")
     p.add_argument("--time", type=int, default=25, help="seconds per target (default 25)")
