@@ -18,6 +18,11 @@ std::optional<int64_t> parse_time_text(std::string_view s);
 /// microseconds / nanoseconds when it is too large to be seconds.
 std::optional<int64_t> epoch_to_ms(double v);
 
+/// Parses text written with a strftime-like pattern: %Y %m %d %H %M %S,
+/// %f (fraction digits, any count), %z (Z, +hh:mm, +hhmm), %b (Jan..Dec),
+/// %e (day, space-padded), %% and literal characters; no zone means UTC.
+std::optional<int64_t> parse_time_pattern(std::string_view s, std::string_view pattern);
+
 /// Formats as RFC 3339 UTC with milliseconds: `2026-11-24T03:12:45.123Z`.
 std::string format_time(int64_t ms);
 

@@ -8,13 +8,12 @@
 
 #include <algorithm>
 #include <functional>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 
+#include "analyzer/core/suggest.hpp"
 #include "analyzer/core/text.hpp"
-#include "analyzer/rules/yaml_json.hpp"
+#include "analyzer/loader/yaml_file.hpp"
+#include "analyzer/loader/yaml_json.hpp"
 
 namespace analyzer::rules {
 
@@ -34,24 +33,14 @@ namespace {
 class file_loader {
  public:
   file_loader(const rule_source& src, rule_library& lib)
-      : src_(src), lib_(lib) {
-    std::istringstream in(src.text);
-    for (std::string line; std::getline(in, line);) lines_.push_back(line);
-  }
+      : src_(src), lib_(lib), file_(src.name, src.text, lib.problems) {}
 
   void load();
 
  private:
-  core::source_location at(const YAML::Mark& m) const {
-    return {src_.name, m.line + 1, m.column + 1, -1};
-  }
-  std::string snippet(const YAML::Mark& m) const {
-    if (m.line < 0 || static_cast<size_t>(m.line) >= lines_.size()) return {};
-    return lines_[static_cast<size_t>(m.line)];
-  }
+  core::source_location at(const YAML::Mark& m) const { return file_.at(m); }
   void problem(const YAML::Mark& m, std::string message, std::string help = {}) {
-    lib_.problems.push_back({core::severity::error, std::move(message), at(m),
-                             snippet(m), std::move(help)});
+    file_.problem(m, std::move(message), std::move(help));
   }
 
   void load_rule(const YAML::Node& node, size_t index);
@@ -74,7 +63,7 @@ class file_loader {
 
   const rule_source& src_;
   rule_library& lib_;
-  std::vector<std::string> lines_;
+  loader::yaml_file file_;
 };
 
 literal make_literal(const YAML::Node& n) {
@@ -87,56 +76,12 @@ literal make_literal(const YAML::Node& n) {
   return l;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string suggest(std::string_view word, const std::vector<std::string_view>& options) {
-  std::string_view best;
-  size_t best_d = 3;
-  for (auto o : options) {
-    size_t d = edit_distance(word, o);
-    if (d < best_d) {
-      best_d = d;
-      best = o;
-    }
-  }
-  return best.empty() ? std::string() : fmt::format("did you mean `{}`? ", best);
-}
-
-std::string join(std::initializer_list<std::string_view> words) {
-  std::string out;
-  for (auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
-}
-
 }  // namespace
 
 bool file_loader::check_keys(const YAML::Node& map,
                              std::initializer_list<std::string_view> allowed,
                              std::string_view what) {
-  bool ok = true;
-  std::vector<std::string_view> options(allowed);
-  for (auto kv : map) {
-    std::string key = kv.first.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    problem(kv.first.Mark(), fmt::format("unknown key `{}` in {}", key, what),
-            suggest(key, options) + "allowed keys: " + join(allowed));
-    ok = false;
-  }
-  return ok;
+  return file_.check_keys(map, allowed, what);
 }
 
 std::string file_loader::required_text(const YAML::Node& node, const char* key) {
@@ -156,16 +101,9 @@ std::string file_loader::required_text(const YAML::Node& node, const char* key) 
 void file_loader::load() {
   lib_.sources.push_back(src_.name);
   lib_.source_text += src_.name + "\n" + src_.text + "\n";
-  YAML::Node root;
-  try {
-    root = YAML::Load(src_.text);
-  } catch (const YAML::ParserException& e) {
-    problem(e.mark, "invalid YAML: " + e.msg, "check indentation and quoting");
-    return;
-  } catch (const YAML::Exception& e) {
-    problem(e.mark, "invalid YAML: " + e.msg);
-    return;
-  }
+  auto parsed = file_.parse(src_.text);
+  if (!parsed) return;
+  YAML::Node root = *parsed;
   if (!root.IsMap()) {
     problem(root.Mark(), "a rule file must be a map with a `rules:` list",
             "start the file with `rules:`");
@@ -255,7 +193,7 @@ void file_loader::load_samples(const YAML::Node& node, rule& r) {
         problem(rec.Mark(), "a sample must be a record (a map)");
         continue;
       }
-      out.push_back({yaml_to_json(rec), at(rec.Mark())});
+      out.push_back({loader::yaml_to_json(rec), at(rec.Mark())});
     }
   };
   read("match", r.match_samples);
@@ -313,7 +251,7 @@ std::optional<condition> file_loader::load_field(const std::string& name,
     std::vector<std::string_view> names;
     for (const auto& [n, id] : event::builtin_fields()) names.push_back(n);
     problem(key.Mark(), fmt::format("unknown field `{}`", name),
-            suggest(name, names) +
+            core::did_you_mean(name, names) +
                 "fields are listed in rules/README.md; header and body fields "
                 "are written request.headers.<name>, request.body.<path>, "
                 "response.headers.<name>, response.body.<path>");
@@ -465,32 +403,9 @@ void load_rule_file(const rule_source& src, rule_library& lib) {
 
 std::vector<rule_source> read_rule_path(const std::string& path,
                                         core::diagnostics& problems) {
-  namespace fs = std::filesystem;
   std::vector<rule_source> out;
-  std::vector<fs::path> files;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    for (auto it = fs::recursive_directory_iterator(path, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      auto ext = it->path().extension();
-      if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
-        files.push_back(it->path());
-      }
-    }
-    std::sort(files.begin(), files.end());
-  } else {
-    files.emplace_back(path);
-  }
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    if (!in) {
-      problems.push_back({core::severity::error, "cannot read rule file",
-                          {f.string(), 0, 0, -1}, {}, {}});
-      continue;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    out.push_back({f.string(), text.str(), false});
+  for (auto& f : loader::read_yaml_path(path, "rule", problems)) {
+    out.push_back({std::move(f.name), std::move(f.text), false});
   }
   return out;
 }
