@@ -60,6 +60,8 @@ struct input_stats {
   int64_t ok = 0;
   int64_t failures = 0;
   int64_t malformed = 0;
+  int64_t skipped = 0;         // lines its profile says are not calls
+  int64_t response_bodies = 0; // ok + failures that carried a response body
 };
 
 struct record_counts {
@@ -97,13 +99,16 @@ class aggregator {
   void add_malformed(const event::event& ev);
   /// A record outside --since/--until: counted, nothing else.
   void add_filtered(const event::event& ev);
+  /// A line the input's profile skips (not a call): counted apart, like
+  /// add_filtered; not a record.
+  void add_skipped(const event::event& ev);
 
   /// Adds `other` into this; both must have the same rule count.
   void merge(const aggregator& other);
 
   int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }
 
-  int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0;
+  int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0, skipped = 0;
   std::vector<input_stats> inputs;
   std::array<int64_t, 1000> statuses{};  // [0]: no response
   std::map<int64_t, int64_t> codes;

@@ -13,7 +13,10 @@ namespace analyzer::cli {
 
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
-enum class command { none, analyze, rules_list, rules_check, rules_test, explain };
+enum class command {
+  none, analyze, rules_list, rules_check, rules_test, explain,
+  profiles_list, profiles_check, profiles_test, profiles_detect
+};
 
 enum class color_mode { auto_detect, always, never };
 
@@ -26,6 +29,8 @@ struct options {
   std::string events;
   std::vector<std::string> rule_paths;
   bool no_builtin_rules = false;
+  std::vector<std::string> profile_paths;  // --profiles
+  std::string profile_id;                  // --profile: read every input with it
   std::string since, until;
   unsigned threads = 0;  // 0: all hardware threads
   std::string input_format = "auto";

@@ -15,6 +15,7 @@
 #include "analyzer/cli/fail_on.hpp"
 #include "analyzer/cli/inputs.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/profile_commands.hpp"
 #include "analyzer/cli/progress.hpp"
 #include "analyzer/cli/run_stats.hpp"
 #include "analyzer/cli/worker.hpp"
@@ -43,6 +44,10 @@ exit_code main_entry(int argc, char** argv) {
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
     case command::explain: return run_explain(o);
+    case command::profiles_list: return run_profiles_list(o);
+    case command::profiles_check: return run_profiles_check(o);
+    case command::profiles_test: return run_profiles_test(o);
+    case command::profiles_detect: return run_profiles_detect(o);
     case command::none: break;
   }
   print_usage_error("no command given");
@@ -132,10 +137,12 @@ bool configure(const options& o, analyze_config& c) {
   return true;
 }
 
-std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_report>& reports) {
+std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_report>& reports,
+                                                const profile::profile_set& profiles) {
   std::vector<report::input_info> out;
   for (const auto& r : reports) {
     report::input_info in;
+    if (r.profile >= 0) in.profile = profiles.profiles[static_cast<size_t>(r.profile)]->id;
     in.path = r.path == "-" ? "<stdin>" : r.path;
     in.format = std::string(ingest::name_of(r.format));
     in.compression = std::string(ingest::name_of(r.kind));
@@ -254,6 +261,12 @@ exit_code run_analyze(const options& o) {
   auto rules = load_rules(o, cfg);
   if (!rules) return exit_code::error;
   cfg.worker.rules = rules.get();
+  int forced = -1;
+  auto profiles = load_profiles_for(o, forced);
+  if (!profiles) return exit_code::error;
+  cfg.worker.profiles = profiles.get();
+  for (const auto& p : profiles->profiles) cfg.worker.profile_json.push_back(report::json_quote(p->id));
+  cfg.pipeline.reader.choose_profile = make_chooser(*profiles, forced);
   double load_rules_s = clock.lap();
 
   // Workers each own an aggregator; merged exactly below.
@@ -266,7 +279,7 @@ exit_code run_analyze(const options& o) {
   for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
   double merge_s = clock.lap();
 
-  auto s = report::summary::build(total, *rules, describe_inputs(*reports));
+  auto s = report::summary::build(total, *rules, describe_inputs(*reports, *profiles));
   s.tool_version = KLING_TRIAGE_VERSION;
   s.generated_at = event::format_time(now_ms());
   s.since_ms = cfg.worker.since_ms;

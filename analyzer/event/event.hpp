@@ -66,6 +66,7 @@ struct event {
   std::string_view task_id;
   std::string_view task_status;  // lower case
   std::optional<bool> request_body_json_valid;
+  bool response_body = false;  // the record carried a response body
   auth_evidence auth;
 
   /// Values of the field_plan's items, by slot; filled for failures only.

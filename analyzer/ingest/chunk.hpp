@@ -49,6 +49,7 @@ struct record_span {
 struct chunk {
   uint64_t seq = 0;
   uint32_t source = 0;
+  int profile = -1;  // the input's profile (index in the run's set); -1: none reads it
   buffer buf;
   size_t size = 0;
   int64_t first_line = 1;

@@ -793,6 +793,7 @@ void normalizer::impl::finish(event::event& ev) {
   ev.endpoint = endpoint_buf;
 
   analyze_text_bodies(ev);
+  ev.response_body = resp_body.type != body_ref::kind::none;
   ev.code = env.code;
   ev.request_id = env.request_id;
   ev.task_id = env.task_id;

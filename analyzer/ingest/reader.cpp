@@ -8,6 +8,9 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "analyzer/ingest/profile_detect.hpp"
+#include "analyzer/profile/profile_loader.hpp"
+
 #include "analyzer/ingest/detect.hpp"
 #include "analyzer/ingest/har_reader.hpp"
 #include "analyzer/ingest/normalizer.hpp"
@@ -169,6 +172,13 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
   }
 }
 
+// Without a chooser (tests, tools): detection over the bundled profiles.
+int default_profile(std::string_view head, size_t capacity, input_format format) {
+  event::field_plan plan;
+  normalizer norm(plan);
+  return detect_profile(profile::bundled_set(), head, capacity, format, norm).profile;
+}
+
 }  // namespace
 
 std::string oversized_line_reason(size_t max_record_bytes) {
@@ -200,12 +210,48 @@ input_report read_stream(uint32_t source, const std::string& path,
   report.format = options.format != input_format::auto_detect
                       ? options.format
                       : sniff_format({buf.data.get(), fill}, path);
+  // The input's profile is chosen on the first chunk that holds whole
+  // lines (chunks before it, reader-made malformed records such as
+  // over-long lines, wait for the choice); every chunk carries it.
+  std::vector<chunk> held;
+  bool decided = false;
+  auto decide = [&](const chunk* c) {
+    std::string why;
+    std::string_view head = c != nullptr ? std::string_view(c->buf.data.get(), c->size) : "";
+    size_t capacity = c != nullptr ? c->buf.capacity : 0;
+    std::string empty(required_padding(), '\0');
+    if (c == nullptr) head = std::string_view(empty.data(), 0), capacity = empty.size();
+    report.profile = options.choose_profile
+                         ? options.choose_profile(head, capacity, report.format, why)
+                         : default_profile(head, capacity, report.format);
+    if (report.profile < 0 && !why.empty()) report.errors.push_back(std::move(why));
+    decided = true;
+    for (auto& h : held) {
+      h.profile = report.profile;
+      emit(std::move(h));
+    }
+    held.clear();
+  };
+  chunk_emitter tagged = [&](chunk&& c) {
+    if (!decided) {
+      bool whole_lines = !c.explicit_records && c.size > 0;
+      if (report.format == input_format::har || whole_lines || held.size() >= 64) {
+        decide(&c);
+      } else {
+        held.push_back(std::move(c));
+        return;
+      }
+    }
+    c.profile = report.profile;
+    emit(std::move(c));
+  };
   if (report.format == input_format::har) {
     read_har(source, *in.source, report, std::move(buf), fill, f.eof, bom,
-             options, pool, emit);
+             options, pool, tagged);
   } else {
-    read_jsonl(source, f, std::move(buf), fill, options, pool, emit);
+    read_jsonl(source, f, std::move(buf), fill, options, pool, tagged);
   }
+  if (!decided) decide(nullptr);
   report.raw_bytes = in.source->raw_bytes();
   return report;
 }

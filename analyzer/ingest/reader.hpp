@@ -10,10 +10,17 @@
 
 namespace analyzer::ingest {
 
+/// Picks an input's profile from its first bytes (`head`; readable up to
+/// `capacity`): an index in the run's profile set, or -1 when none reads it
+/// (then `why` says so, once, as the input's error).
+using profile_chooser = std::function<int(std::string_view head, size_t capacity,
+                                          input_format format, std::string& why)>;
+
 struct reader_options {
   size_t chunk_bytes = size_t{4} << 20;
   size_t max_record_bytes = size_t{64} << 20;
   input_format format = input_format::auto_detect;
+  profile_chooser choose_profile;  // unset: detection over the bundled profiles
 };
 
 /// What happened to one input, for the report.
@@ -24,6 +31,7 @@ struct input_report {
   int64_t raw_bytes = 0;  // read from the file (compressed)
   int64_t bytes = 0;      // after decompression
   bool unreadable = false;  // could not be opened at all
+  int profile = -1;         // the profile reading it (index in the run's set)
   std::vector<std::string> errors;
 };
 
