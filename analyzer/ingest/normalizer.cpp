@@ -139,8 +139,22 @@ error_code normalizer::impl::walk(od::value v, const std::vector<trie_node>& nod
     od::json_type t;
     if (auto e = v.type().get(t)) return e;
     if (t == od::json_type::object && !n.children.empty() && !n.keyed) {
-      if (n.slot >= 0) slots[static_cast<size_t>(n.slot)].type = captured::kind::container;
-      return walk_members(v, nodes, at, ev);
+      if (n.slot < 0) return walk_members(v, nodes, at, ev);
+      // Read whole (headers) and looked into (their Host): the raw text is
+      // bounded by where the walk ends, as for bodies.
+      const char* begin = v.raw_json_token().data();
+      if (auto e = walk_members(v, nodes, at, ev)) return e;
+      const char* next = nullptr;
+      const char* end = record.data() + record.size();
+      if (doc->current_location().get(next) == simdjson::SUCCESS) {
+        while (next > begin && core::is_space(next[-1])) --next;
+        end = next;
+      } else {
+        end = find_value_end(begin, end);
+      }
+      slots[static_cast<size_t>(n.slot)] = {captured::kind::container,
+                                            {begin, static_cast<size_t>(end - begin)}};
+      return simdjson::SUCCESS;
     }
     if (t == od::json_type::array && n.keyed) {
       if (n.slot >= 0) slots[static_cast<size_t>(n.slot)].type = captured::kind::container;
@@ -738,6 +752,7 @@ void normalizer::impl::apply_field(const profile::field_map& f, const profile::s
                                    event::event& ev) {
   using profile::target;
   std::string_view text = value_of(src);
+  if (src.extract >= 0) text = profile::extract(*prof, src, text);
   bool number = src.type == profile::source::kind::pointer &&
                 slots[static_cast<size_t>(src.slot)].type == profile::captured::kind::number;
   bool container = src.type == profile::source::kind::pointer &&

@@ -119,6 +119,13 @@ bool skip_line(const compiled_profile& p, std::string_view line) {
   return false;
 }
 
+std::string_view extract(const compiled_profile& p, const source& s, std::string_view text) {
+  re2::StringPiece group;
+  const RE2& re = p.regexes[static_cast<size_t>(s.extract)]->re;
+  if (!RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re, &group)) return {};
+  return {group.data(), group.size()};
+}
+
 const std::vector<std::pair<std::string_view, target>>& target_names() {
   static const std::vector<std::pair<std::string_view, target>> names = {
       {"ts", target::ts},

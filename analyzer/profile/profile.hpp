@@ -62,6 +62,7 @@ struct source {
   time_format time = time_format::any;  // ts
   std::string pattern;           // time_format::pattern (strftime-like)
   double scale = 1;              // duration_ms: multiplier to milliseconds
+  int extract = -1;              // regex whose first group is the value (a traceback's last line)
 };
 
 struct field_map {
@@ -169,6 +170,10 @@ bool match_line(const compiled_profile& p, std::string_view line, captured* slot
 
 /// Text lines: whether a `skip` pattern matches the line.
 bool skip_line(const compiled_profile& p, std::string_view line);
+
+/// The first group of the source's `extract` pattern in `text` (empty when
+/// it does not match).
+std::string_view extract(const compiled_profile& p, const source& s, std::string_view text);
 
 /// The name of a target as profiles write it (`response.status`).
 std::string_view name_of(target t);

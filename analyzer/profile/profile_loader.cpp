@@ -430,7 +430,7 @@ std::optional<source> file_loader::load_source(const field_map& f, const node& n
             "`{join: [/origin, /path]}`, `{const: text}`");
     return std::nullopt;
   }
-  if (!file_.check_keys(n, {"path", "join", "const", "as", "parse", "when"},
+  if (!file_.check_keys(n, {"path", "join", "const", "as", "parse", "when", "extract"},
                         fmt::format("the mapping of `{}`", f.name))) {
     return std::nullopt;
   }
@@ -485,6 +485,20 @@ std::optional<source> file_loader::load_source(const field_map& f, const node& n
       return std::nullopt;
     }
     s.json_string = true;
+  }
+  if (node x = n["extract"]) {
+    std::string err;
+    auto re = x.IsScalar() ? compile_regex(x.Scalar(), true, err) : nullptr;
+    if (re && re->re.NumberOfCapturingGroups() < 1) err = "it has no group ( ) to take the value from";
+    if (!re || !err.empty() || s.type == source::kind::body) {
+      problem(x.Mark(), s.type == source::kind::body ? "a body cannot have `extract`"
+                                                     : fmt::format("invalid `extract`: {}", err),
+              "a RE2 pattern whose first group is the value, e.g. `([^\\n]+)\\s*$` for a "
+              "traceback's last line");
+      return std::nullopt;
+    }
+    s.extract = static_cast<int>(p_->regexes.size());
+    p_->regexes.push_back(std::move(re));
   }
   if (node w = n["when"]) {
     if (s.type == source::kind::body) {
