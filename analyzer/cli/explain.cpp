@@ -60,6 +60,7 @@ std::optional<std::string> find_record(const target& t, const options& o, std::s
   ro.choose_profile = make_chooser(set, forced);
   ro.format = o.input_format == "har"     ? ingest::input_format::har
               : o.input_format == "jsonl" ? ingest::input_format::jsonl
+              : o.input_format == "json"  ? ingest::input_format::json
                                           : ingest::input_format::auto_detect;
   std::optional<std::string> text;
   auto emit = [&](ingest::chunk&& c) {

@@ -51,7 +51,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   analyze->add_option("-j,--threads", o.threads, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1u, 256u));
   analyze->add_option("--input-format", o.input_format, "Override format detection")
-      ->check(CLI::IsMember({"auto", "jsonl", "har"}))->capture_default_str();
+      ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}))->capture_default_str();
   analyze->add_option("--max-record-bytes", o.max_record_bytes,
                       "A line or HAR entry larger than this is reported as malformed")
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 32))->capture_default_str();
@@ -102,7 +102,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   pdetect->add_option("inputs", o.inputs, "Files (or - for stdin)")->required();
   add_profile_options(*pdetect, o, false);
   pdetect->add_option("--input-format", o.input_format, "Override format detection")
-      ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+      ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}));
   pdetect->callback([&] { o.cmd = command::profiles_detect; });
 
   CLI::App* explain = app.add_subcommand(
@@ -114,7 +114,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   add_rule_options(*explain, o);
   add_profile_options(*explain, o, true);
   explain->add_option("--input-format", o.input_format, "Override format detection")
-      ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+      ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}));
   explain->add_flag("--show-prompts", o.show_prompts,
                     "Show request prompts (first 200 characters); hidden by default");
   explain->callback([&] { o.cmd = command::explain; });

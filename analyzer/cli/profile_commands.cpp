@@ -244,6 +244,7 @@ exit_code run_profiles_detect(const options& o) {
     if (view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);
     auto format = o.input_format == "har"     ? ingest::input_format::har
                   : o.input_format == "jsonl" ? ingest::input_format::jsonl
+              : o.input_format == "json"  ? ingest::input_format::json
                                               : ingest::sniff_format(view, path);
     head.resize(fill + ingest::required_padding());
     auto d = ingest::detect_profile(*set, view, head.size() - static_cast<size_t>(view.data() - head.data()),

@@ -123,6 +123,7 @@ bool configure(const options& o, analyze_config& c) {
   c.pipeline.reader.max_record_bytes = o.max_record_bytes;
   c.pipeline.reader.format = o.input_format == "har"     ? ingest::input_format::har
                              : o.input_format == "jsonl" ? ingest::input_format::jsonl
+              : o.input_format == "json"  ? ingest::input_format::json
                                                          : ingest::input_format::auto_detect;
   c.worker.max_record_bytes = o.max_record_bytes;
   c.worker.write_events = !o.events.empty();

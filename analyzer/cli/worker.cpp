@@ -44,7 +44,8 @@ std::string analyze_worker::process_records(const ingest::chunk& c) {
         continue;
       }
       const char* begin = data + r.offset;
-      handle({begin, r.length}, static_cast<size_t>(data + c.buf.capacity - begin), out);
+      std::string_view text = core::trim(std::string_view(begin, r.length));
+      handle_records(text, static_cast<size_t>(data + c.buf.capacity - text.data()), out);
     }
     return out;
   }

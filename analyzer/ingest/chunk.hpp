@@ -11,7 +11,9 @@
 
 namespace analyzer::ingest {
 
-enum class input_format { auto_detect, jsonl, har };
+/// `json`: one pretty-printed JSON document (an array) holding many records,
+/// read whole and split by its profile's `records:` (a Bruno CLI report).
+enum class input_format { auto_detect, jsonl, har, json };
 std::string_view name_of(input_format f);
 
 /// A heap buffer whose capacity includes simdjson's padding.

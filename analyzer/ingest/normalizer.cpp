@@ -616,7 +616,7 @@ bool normalizer::split_records(std::string_view text, size_t capacity,
   od::document doc;
   m.doc = &doc;
   char first = text.empty() ? ' ' : text.front();
-  if (first != '{') {
+  if (first != '{' && first != '[') {
     why = not_an_object(text, m.small_dom);
     return false;
   }
@@ -625,7 +625,7 @@ bool normalizer::split_records(std::string_view text, size_t capacity,
   od::value top;
   error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
   if (!e) e = doc.get_value().get(top);
-  if (!e) e = m.walk_members(top, profile.envelope, 0, scratch);
+  if (!e) e = m.walk(top, profile.envelope, 0, scratch);
   m.record_spans = nullptr;
   if (e) {
     why = simdjson::error_message(e);

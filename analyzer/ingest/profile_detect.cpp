@@ -70,6 +70,16 @@ detection detect_profile(const profile::profile_set& set, std::string_view head,
     return d;
   }
   const char* end_of_buffer = head.data() + capacity;
+  if (format == input_format::json) {  // one document: one sample
+    std::string_view doc = core::trim(head);
+    d.sampled = doc.empty() ? 0 : 1;
+    if (d.sampled == 0) return d;
+    int best = best_profile(set, doc, static_cast<size_t>(end_of_buffer - doc.data()), norm,
+                            nullptr, &d.matches);
+    if (best >= 0) ++d.votes[static_cast<size_t>(best)];
+    d.profile = best;
+    return d;
+  }
   size_t pos = 0;
   while (pos < head.size() && d.sampled < detect_sample_records) {
     const void* nl = std::memchr(head.data() + pos, '\n', head.size() - pos);

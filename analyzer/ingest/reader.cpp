@@ -22,6 +22,7 @@ std::string_view name_of(input_format f) {
     case input_format::auto_detect: return "auto";
     case input_format::jsonl: return "jsonl";
     case input_format::har: return "har";
+    case input_format::json: return "json";
   }
   return "auto";
 }
@@ -127,6 +128,32 @@ size_t skip_line(filler& in, buffer& buf, size_t usable) {
     }
     if (in.eof) return 0;
   }
+}
+
+// A whole JSON document as one record (line 1), up to the record limit.
+void read_document(uint32_t source, filler& in, buffer buf, size_t fill,
+                   const reader_options& opt, buffer_pool& pool, const chunk_emitter& emit) {
+  const size_t pad = required_padding();
+  for (;;) {
+    size_t usable = buf.capacity - pad;
+    fill += in.fill(buf.data.get() + fill, usable - fill);
+    if (in.eof) break;
+    if (usable > opt.max_record_bytes) {
+      pool.release(std::move(buf));
+      emit(malformed_chunk(source, 1, fmt::format("a JSON document longer than the record limit "
+                                                  "({} bytes; see --max-record-bytes)",
+                                                  opt.max_record_bytes)));
+      return;
+    }
+    buffer grown = pool.acquire(usable * 2 + pad);
+    std::memcpy(grown.data.get(), buf.data.get(), fill);
+    pool.release(std::move(buf));
+    buf = std::move(grown);
+  }
+  chunk c = make_chunk(source, std::move(buf), fill, 1);
+  c.explicit_records = true;
+  c.records.push_back({0, fill, 1, true, {}});
+  emit(std::move(c));
 }
 
 void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
@@ -235,7 +262,7 @@ input_report read_stream(uint32_t source, const std::string& path,
   chunk_emitter tagged = [&](chunk&& c) {
     if (!decided) {
       bool whole_lines = !c.explicit_records && c.size > 0;
-      if (report.format == input_format::har || whole_lines || held.size() >= 64) {
+      if (report.format != input_format::jsonl || whole_lines || held.size() >= 64) {
         decide(&c);
       } else {
         held.push_back(std::move(c));
@@ -248,6 +275,8 @@ input_report read_stream(uint32_t source, const std::string& path,
   if (report.format == input_format::har) {
     read_har(source, *in.source, report, std::move(buf), fill, f.eof, bom,
              options, pool, tagged);
+  } else if (report.format == input_format::json) {
+    read_document(source, f, std::move(buf), fill, options, pool, tagged);
   } else {
     read_jsonl(source, f, std::move(buf), fill, options, pool, tagged);
   }
