@@ -22,6 +22,11 @@
 namespace analyzer::cli {
 
 enum class gate_metric { failure_rate, category, cause, unclassified, malformed };
+
+/// How each kind of condition starts, for shell completion: an id follows
+/// the ones ending in `:`, an operator and a number follows the others.
+inline constexpr std::string_view fail_on_starts[] = {
+    "failure-rate>", "category:", "cause:", "unclassified>", "malformed>"};
 enum class gate_op { gt, ge, lt, le, eq };
 
 struct fail_on_condition {

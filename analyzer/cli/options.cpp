@@ -3,7 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analyzer/cli/cli_tree.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/version.hpp"
 
 namespace analyzer::cli {
 
@@ -46,8 +48,10 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                       "Also write one JSON object per input record to this file");
   add_rule_options(*analyze, o);
   add_profile_options(*analyze, o, true);
-  analyze->add_option("--since", o.since, "Keep records at or after this time (RFC 3339, or 30m, 24h, 7d ago)");
-  analyze->add_option("--until", o.until, "Keep records before this time (RFC 3339, or 30m, 24h, 7d ago)");
+  analyze->add_option("--since", o.since, "Keep records at or after this time (RFC 3339, or 30m, 24h, 7d ago)")
+      ->type_name("TIME");
+  analyze->add_option("--until", o.until, "Keep records before this time (RFC 3339, or 30m, 24h, 7d ago)")
+      ->type_name("TIME");
   analyze->add_option("-j,--threads", o.threads, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1u, 256u));
   analyze->add_option("--input-format", o.input_format, "Override format detection")
@@ -119,6 +123,16 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                     "Show request prompts (first 200 characters); hidden by default");
   explain->callback([&] { o.cmd = command::explain; });
 
+  CLI::App* completion = app.add_subcommand(
+      "completion", "Print a shell completion script (bash, zsh or fish) for kling-triage");
+  completion->add_option("shell", o.shell, "The shell to complete for")
+      ->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  add_rule_options(*completion, o);
+  completion->callback([&] {
+    o.cmd = command::completion;
+    o.cli = std::make_shared<const cli_command>(describe(app));
+  });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -128,7 +142,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
     print_out(app.help("", CLI::AppFormatMode::All));
     return exit_code::ok;
   } catch (const CLI::CallForVersion& e) {
-    print_out(std::string("kling-triage ") + KLING_TRIAGE_VERSION + "\n");
+    print_out(version_text(KLING_TRIAGE_VERSION));
     return exit_code::ok;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {

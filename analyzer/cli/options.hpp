@@ -5,6 +5,7 @@
 /// pipeline as named phases.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,9 +15,11 @@ namespace analyzer::cli {
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
 enum class command {
-  none, analyze, rules_list, rules_check, rules_test, explain,
+  none, analyze, rules_list, rules_check, rules_test, explain, completion,
   profiles_list, profiles_check, profiles_test, profiles_detect
 };
+
+struct cli_command;
 
 enum class color_mode { auto_detect, always, never };
 
@@ -42,6 +45,8 @@ struct options {
   bool show_prompts = false;
   std::string explain_target;
   bool verbose = false;
+  std::string shell;                        // completion: bash, zsh or fish
+  std::shared_ptr<const cli_command> cli;  // completion: the command tree
 };
 
 /// Parses argv. Returns the exit code to use immediately (help, version,

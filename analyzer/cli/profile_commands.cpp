@@ -260,6 +260,11 @@ exit_code run_profiles_detect(const options& o) {
                          d.sampled == 1 ? "" : "s",
                          d.first_keys.empty() ? "; the first is not a JSON object"
                                               : "; the first has keys " + d.first_keys);
+      if (d.best_minority >= 0) {
+        const auto& p = *set->profiles[static_cast<size_t>(d.best_minority)];
+        out += fmt::format("  {} reads only {} of them (fewer than half)\n", p.id,
+                           d.votes[static_cast<size_t>(d.best_minority)]);
+      }
       out += "  write a profile for this logger (README: \"Write a profile for your own logger\") "
              "and pass it with --profiles\n";
       continue;

@@ -48,6 +48,7 @@ exit_code main_entry(int argc, char** argv) {
     case command::profiles_check: return run_profiles_check(o);
     case command::profiles_test: return run_profiles_test(o);
     case command::profiles_detect: return run_profiles_detect(o);
+    case command::completion: return run_completion(o);
     case command::none: break;
   }
   print_usage_error("no command given");

@@ -18,7 +18,7 @@ exit_code run_profiles_list(const options& o);
 exit_code run_profiles_check(const options& o);
 exit_code run_profiles_test(const options& o);
 exit_code run_profiles_detect(const options& o);
-
+exit_code run_completion(const options& o);
 
 /// `generated_at`: now, or SOURCE_DATE_EPOCH when set (reproducible runs).
 int64_t now_ms();

@@ -108,6 +108,12 @@ detection detect_profile(const profile::profile_set& set, std::string_view head,
       d.profile = static_cast<int>(i);
     }
   }
+  // A profile that reads fewer than half of the sampled records is not this
+  // input's: better "no profile reads it" than most records misread.
+  if (d.profile >= 0 && d.votes[static_cast<size_t>(d.profile)] * 2 < d.sampled) {
+    d.best_minority = d.profile;
+    d.profile = -1;
+  }
   return d;
 }
 

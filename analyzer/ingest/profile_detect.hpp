@@ -3,7 +3,8 @@
 /// Which profile reads an input: its first records are sampled, each votes
 /// for the most specific profile whose `detect` holds for it, and the
 /// profile with the most votes reads the whole input (ties: the more
-/// specific, then the first loaded). `--profile ID` skips all this.
+/// specific, then the first loaded); a profile that reads fewer than half
+/// of the sampled records reads nothing. `--profile ID` skips all this.
 
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@ struct detection {
   std::vector<int> votes;    // per profile: sampled records it is the best reader of
   std::vector<int> matches;  // per profile: sampled records its detect holds for
   std::string first_keys;    // the first record's top-level keys (for the message)
+  int best_minority = -1;    // the best reader when it read under half the samples
 };
 
 /// Detects the profile of an input from its first bytes (`head`, with

@@ -136,7 +136,7 @@ int file_loader::slot_for_text(trie_id t, const std::string& ptr, const YAML::Ma
     std::vector<std::string_view> groups;
     for (size_t i = 0; i < p_->slot_names.size(); ++i) groups.push_back(p_->slot_names[i]);
     problem(m, fmt::format("`{}` is not a named group of the pattern", ptr),
-            core::did_you_mean(ptr, groups) +
+            core::did_you_mean(std::string_view(ptr).substr(1), groups) +
                 "in a text profile a pointer `/name` reads the group `(?P<name>...)`");
   }
   return -1;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "analyzer/core/suggest.hpp"
+#include "analyzer/core/sha256.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/loader/yaml_file.hpp"
 #include "analyzer/loader/yaml_json.hpp"
@@ -100,7 +101,7 @@ std::string file_loader::required_text(const YAML::Node& node, const char* key) 
 
 void file_loader::load() {
   lib_.sources.push_back(src_.name);
-  lib_.source_text += src_.name + "\n" + src_.text + "\n";
+  append_digest_text(src_, lib_.source_text);
   auto parsed = file_.parse(src_.text);
   if (!parsed) return;
   YAML::Node root = *parsed;
@@ -452,6 +453,19 @@ void merge_layer(rule_library& base, rule_library&& layer) {
   for (auto& p : layer.problems) base.problems.push_back(std::move(p));
   for (auto& s : layer.sources) base.sources.push_back(std::move(s));
   base.source_text += layer.source_text;
+}
+
+void append_digest_text(const rule_source& src, std::string& text) {
+  text += src.name;
+  text += '\n';
+  text += src.text;
+  text += '\n';
+}
+
+std::string sources_digest(const std::vector<rule_source>& sources) {
+  std::string text;
+  for (const auto& s : sources) append_digest_text(s, text);
+  return "sha256:" + core::sha256_hex(text);
 }
 
 }  // namespace analyzer::rules

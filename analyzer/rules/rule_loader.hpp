@@ -28,6 +28,15 @@ struct rule_library {
   std::string source_text;           // all texts, for the digest
 };
 
+/// Adds one file to the text a ruleset's digest is computed from (its name
+/// and text): the one definition of what the digest covers.
+void append_digest_text(const rule_source& src, std::string& text);
+
+/// The digest (`sha256:<hex>`) a ruleset of exactly these sources, in this
+/// order, reports: `--version` shows the bundled pack's, which is the
+/// report's `rules.digest` for a run without --rules.
+std::string sources_digest(const std::vector<rule_source>& sources);
+
 /// Parses one rule file into `lib`, collecting every problem (YAML syntax,
 /// unknown keys, missing id/category/title, unknown fields, bad matchers,
 /// invalid regexes with RE2's reason) as diagnostics with file:line:col.

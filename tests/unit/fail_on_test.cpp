@@ -155,6 +155,17 @@ BOOST_DATA_TEST_CASE(rejects_invalid_conditions_saying_why, bdata::make(invalid)
   BOOST_TEST(error.find(c.says) != std::string::npos, "error was: " << error);
 }
 
+// Shell completion offers these starts: each must begin a valid condition
+// (an id after the ones ending in `:`, a number after the others).
+BOOST_AUTO_TEST_CASE(every_completion_start_begins_a_valid_condition) {
+  for (std::string_view start : analyzer::cli::fail_on_starts) {
+    std::string text(start);
+    text += start.back() == ':' ? "x.y>0" : "0";
+    std::string why;
+    BOOST_TEST(parse_fail_on(text, why).has_value(), text << ": " << why);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(keeps_the_condition_as_written) {
   std::string error;
   auto got = parse_fail_on(" failure-rate>5% ", error);

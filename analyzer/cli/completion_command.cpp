@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// `kling-triage completion bash|zsh|fish [--rules PATH]...`: the script for
+// the command tree, with the cause and category ids of the loaded rules
+// (the bundled pack, plus any --rules) for `--fail-on cause:<id>`.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "analyzer/cli/completion.hpp"
+#include "analyzer/cli/config.hpp"
+#include "analyzer/cli/fail_on.hpp"
+#include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/run.hpp"
+
+namespace analyzer::cli {
+
+namespace {
+void sort_unique(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+}  // namespace
+
+exit_code run_completion(const options& o) {
+  core::diagnostics problems;
+  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  print_diagnostics(problems);
+  if (!rs) {
+    print_error(fmt::format("the rules are invalid ({} problem{})", problems.size(),
+                            problems.size() == 1 ? "" : "s"));
+    return exit_code::error;
+  }
+  completion_ids ids;
+  for (int i = 0; i < rs->size(); ++i) {
+    ids.causes.push_back(rs->at(i).id);
+    ids.categories.push_back(rs->at(i).category);
+  }
+  ids.causes.emplace_back(rules::unclassified_id);
+  ids.categories.emplace_back(rules::unclassified_category);
+  sort_unique(ids.causes);
+  sort_unique(ids.categories);
+  for (auto s : fail_on_starts) ids.fail_on_subjects.emplace_back(s);
+  print_out(render_completion(o.shell, *o.cli, ids, KLING_TRIAGE_VERSION));
+  return exit_code::ok;
+}
+
+}  // namespace analyzer::cli

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Validates real outputs and inputs of kling-triage against schemas/.
+
+    check_schemas.py BINARY ROOT
+
+Run with Debian's python3 (python3-jsonschema, python3-yaml). What it checks:
+
+- every schemas/*.schema.json is a valid draft-07 schema whose $id is
+  urn:kling-triage:<name>@<major> (<name> is the file name before .schema.json);
+- every golden test's expected stdout (the binary's real output: the golden
+  tests compare them byte for byte) that is a JSON document naming its
+  "schema" validates against the schema with that $id; JSON Lines stdout is
+  --events records;
+- every golden `analyze` case, run again with `-f json -o R --events E`,
+  writes a report and events that validate; so do the labelled corpus (every
+  cause) and the HAR fixtures (entries, not lines);
+- the YAML files in FILES validate against their schema, read as YAML 1.2
+  (as yaml-cpp and editors read them: `yes` is a text, not a boolean);
+- hand-made invalid documents are rejected (so a schema that accepts
+  anything fails);
+- every schema validated at least one real document.
+
+To add a schema: put <name>.schema.json in schemas/; a golden test whose JSON
+output names "schema": "kling-triage/<name>@1" is then validated with it; for
+an input format (a YAML file type), add one line to FILES.
+"""
+import copy
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+try:
+    import jsonschema
+    import yaml
+except ImportError as e:
+    sys.exit(f"check_schemas: {e}: install python3-jsonschema and python3-yaml "
+             "(Debian) and run with /usr/bin/python3")
+
+# Input files validated against a schema: (schema name, globs under ROOT).
+FILES = [
+    ("rule-file", ["rules/kling/*.yaml", "examples/rules/*.yaml"]),
+]
+
+# Documents each schema must reject: (schema name, how to break a valid one).
+def _drop(key):
+    return lambda d: {k: v for k, v in d.items() if k != key}
+
+
+def _add(key, value):
+    return lambda d: {**d, key: value}
+
+
+def _set_in(path, value):
+    def change(d):
+        d = copy.deepcopy(d)
+        node = d
+        for p in path[:-1]:
+            node = node[p]
+        node[path[-1]] = value
+        return d
+    return change
+
+
+BREAKS = [
+    ("report", "without totals", _drop("totals")),
+    ("report", "with an unknown key", _add("surprise", 1)),
+    ("report", "with a negative count", _set_in(["totals", "ok"], -1)),
+    ("report", "with a bad digest", _set_in(["rules", "digest"], "md5:00")),
+    ("event", "without a cause", _drop("cause")),
+    ("event", "with an unknown key", _add("authorization", "Bearer x")),
+    # both are set for a record of a line holding many (an OTLP export): neither is never valid
+    ("event", "with neither line nor entry", lambda d: {**d, "line": None, "entry": None}),
+    ("rule-file", "with an unknown top-level key", _add("rulez", [])),
+    ("rule-file", "with a rule without id", lambda d: {"rules": [_drop("id")(d["rules"][0])]}),
+    ("rule-file", "with retryable: maybe", _set_in(["rules", 0, "retryable"], "maybe")),
+    ("rule-file", "with an unknown field", _set_in(["rules", 0, "when"], {"stauts": 401})),
+]
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 core-schema scalars: only
+    true/false are booleans, no sexagesimal or octal-looking ints, and
+    timestamps stay texts."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                           "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for tag, rx, first in [
+        ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        ("tag:yaml.org,2002:float",
+         r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+         "-+0123456789."),
+]:
+    Yaml12Loader.add_implicit_resolver(tag, re.compile(rx), list(first))
+
+
+class Checker:
+    def __init__(self, binary, root):
+        self.binary, self.root = binary, root
+        self.schemas = {}      # name -> validator
+        self.by_id = {}        # $id -> name
+        self.validated = {}    # name -> count of valid documents
+        self.examples = {}     # name -> one valid document
+        self.failures = []
+
+    def fail(self, what):
+        self.failures.append(what)
+        print(f"FAIL {what}")
+
+    def load_schemas(self):
+        for path in sorted(glob.glob(os.path.join(self.root, "schemas", "*.schema.json"))):
+            name = os.path.basename(path)[: -len(".schema.json")]
+            with open(path, encoding="utf-8") as f:
+                schema = json.load(f)
+            try:
+                jsonschema.Draft7Validator.check_schema(schema)
+            except jsonschema.SchemaError as e:
+                self.fail(f"{path}: not a valid draft-07 schema: {e.message}")
+                continue
+            if schema.get("$schema") != "http://json-schema.org/draft-07/schema#":
+                self.fail(f"{path}: $schema is not draft-07")
+            if not re.fullmatch(rf"urn:kling-triage:{re.escape(name)}@[0-9]+", schema.get("$id", "")):
+                self.fail(f"{path}: $id {schema.get('$id')!r} is not urn:kling-triage:{name}@<major>")
+            self.schemas[name] = jsonschema.Draft7Validator(schema)
+            self.by_id[schema.get("$id")] = name
+            self.validated[name] = 0
+
+    def check(self, name, doc, where):
+        if name not in self.schemas:
+            self.fail(f"{where}: no schema {name}.schema.json")
+            return
+        errors = sorted(self.schemas[name].iter_errors(doc), key=lambda e: list(e.absolute_path))
+        for e in errors[:5]:
+            path = "/".join(str(p) for p in e.absolute_path) or "(top)"
+            self.fail(f"{where}: {name}: at {path}: {e.message[:300]}")
+        if not errors:
+            self.validated[name] += 1
+            self.examples.setdefault(name, doc)
+
+    def check_report_text(self, text, where):
+        """A JSON document names its schema; JSON Lines are events."""
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError:
+            doc = None
+        if isinstance(doc, dict):
+            schema_field = doc.get("schema")
+            name = self.by_id.get("urn:" + str(schema_field).replace("/", ":"))
+            if name is None:
+                self.fail(f"{where}: JSON output names schema {schema_field!r}, which schemas/ lacks")
+                return
+            self.check(name, doc, where)
+            return
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        records = []
+        for ln in lines:
+            try:
+                records.append(json.loads(ln))
+            except json.JSONDecodeError:
+                return  # text, Markdown, HTML: nothing to validate
+        for i, rec in enumerate(records, 1):
+            self.check("event", rec, f"{where} line {i}")
+
+    def golden_stdouts(self):
+        for path in sorted(glob.glob(os.path.join(self.root, "tests", "golden", "*", "stdout"))):
+            with open(path, encoding="utf-8") as f:
+                self.check_report_text(f.read(), os.path.relpath(path, self.root))
+
+    def run(self, args, where, stdin_path=None):
+        """Runs analyze ARGS writing a JSON report and events; validates both."""
+        with tempfile.TemporaryDirectory() as tmp:
+            report, events = os.path.join(tmp, "report.json"), os.path.join(tmp, "events.jsonl")
+            env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000", TZ="UTC")
+            stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+            run = subprocess.run([self.binary] + args + ["-f", "json", "-o", report, "--events", events],
+                                 cwd=self.root, stdin=stdin, capture_output=True, env=env)
+            if not os.path.exists(report):
+                return False
+            with open(report, encoding="utf-8") as f:
+                self.check_report_text(f.read(), f"{where} (report, exit {run.returncode})")
+            with open(events, encoding="utf-8") as f:
+                for i, line in enumerate(f, 1):
+                    self.check("event", json.loads(line), f"{where} (events line {i})")
+            return True
+
+    def golden_reruns(self):
+        ran = 0
+        for case in sorted(glob.glob(os.path.join(self.root, "tests", "golden", "*", "args"))):
+            case_dir = os.path.dirname(case)
+            with open(case, encoding="utf-8") as f:
+                args = [a.replace("{case}", case_dir) for a in f.read().splitlines() if a.strip()]
+            if not args or args[0] != "analyze":
+                continue
+            kept, skip = [], False
+            for a in args:  # drop the case's own format, output and events
+                if skip:
+                    skip = False
+                elif a in ("-f", "--format", "-o", "--output", "--events"):
+                    skip = True
+                elif not a.startswith(("--format=", "--output=", "--events=")):
+                    kept.append(a)
+            stdin = os.path.join(case_dir, "stdin")
+            if self.run(kept, os.path.relpath(case_dir, self.root), stdin if os.path.exists(stdin) else None):
+                ran += 1
+        if ran < 10:
+            self.fail(f"only {ran} golden analyze cases wrote a report")
+
+    def corpora(self):
+        for args in (["analyze", "tests/corpus/labelled.jsonl"],
+                     ["analyze", "tests/data/har-fixtures"]):
+            if not self.run(args, " ".join(args)):
+                self.fail(f"{' '.join(args)}: no report written")
+
+    def files(self):
+        for name, patterns in FILES:
+            paths = sorted(p for pat in patterns for p in glob.glob(os.path.join(self.root, pat)))
+            if not paths:
+                self.fail(f"{name}: no files match {patterns}")
+            for path in paths:
+                with open(path, encoding="utf-8") as f:
+                    doc = yaml.load(f, Loader=Yaml12Loader)
+                self.check(name, doc, os.path.relpath(path, self.root))
+
+    def breaks(self):
+        for name, what, change in BREAKS:
+            if name not in self.examples:
+                self.fail(f"{name}: no valid document to break")
+                continue
+            broken = change(copy.deepcopy(self.examples[name]))
+            if self.schemas[name].is_valid(broken):
+                self.fail(f"{name}: a document {what} is accepted")
+
+    def main(self):
+        self.load_schemas()
+        self.golden_stdouts()
+        self.golden_reruns()
+        self.corpora()
+        self.files()
+        self.breaks()
+        for name, n in sorted(self.validated.items()):
+            print(f"{name}: {n} documents valid")
+            if n == 0:
+                self.fail(f"schemas/{name}.schema.json validated no real document")
+        if self.failures:
+            print(f"{len(self.failures)} problems")
+            return 1
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(Checker(sys.argv[1], sys.argv[2]).main())
