@@ -30,7 +30,14 @@ void normalizer::impl::reset() {
   resp_body = {};
   headers_raw[0] = headers_raw[1] = {};
   env = {};
-  slots.assign(static_cast<size_t>(prof->slot_count), profile::captured{});
+  if (slots.size() != static_cast<size_t>(prof->slot_count)) {
+    slots.assign(static_cast<size_t>(prof->slot_count), profile::captured{});
+    touched.clear();
+  }
+  for (uint16_t t : touched) slots[t] = profile::captured{};
+  touched.clear();
+  deferred.clear();
+  field_rank.assign(prof->fields.size(), 255);
   body_rank[0] = body_rank[1] = 255;
   headers_copied[0] = headers_copied[1] = false;
   named_headers.clear();
@@ -132,7 +139,7 @@ error_code normalizer::impl::walk(od::value v, const std::vector<trie_node>& nod
     return simdjson::SUCCESS;
   }
   if (n.body >= 0) {
-    if (n.slot >= 0) slots[static_cast<size_t>(n.slot)].type = captured::kind::container;
+    if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
     return read_body(v, n, ev);
   }
   if (!n.children.empty() || n.each >= 0) {
@@ -152,16 +159,16 @@ error_code normalizer::impl::walk(od::value v, const std::vector<trie_node>& nod
       } else {
         end = find_value_end(begin, end);
       }
-      slots[static_cast<size_t>(n.slot)] = {captured::kind::container,
-                                            {begin, static_cast<size_t>(end - begin)}};
+      slot(n.slot) = {captured::kind::container, {begin, static_cast<size_t>(end - begin)}};
+      offer(n.slot);
       return simdjson::SUCCESS;
     }
     if (t == od::json_type::array && n.keyed) {
-      if (n.slot >= 0) slots[static_cast<size_t>(n.slot)].type = captured::kind::container;
+      if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
       return walk_keyed(v, nodes, at, ev);
     }
     if (t == od::json_type::array && n.each >= 0) {
-      if (n.slot >= 0) slots[static_cast<size_t>(n.slot)].type = captured::kind::container;
+      if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
       od::array arr;
       if (auto e = v.get_array().get(arr)) return e;
       for (auto item : arr) {
@@ -172,8 +179,35 @@ error_code normalizer::impl::walk(od::value v, const std::vector<trie_node>& nod
       return simdjson::SUCCESS;
     }
   }
-  if (n.slot >= 0) capture(v, slots[static_cast<size_t>(n.slot)]);
+  if (n.slot >= 0) {
+    capture(v, slot(n.slot));
+    offer(n.slot);
+  }
   return simdjson::SUCCESS;
+}
+
+// Ranks the fields a just-filled slot feeds; a source with `when` waits for
+// the end of the walk (its condition may name keys not read yet).
+void normalizer::impl::offer(int index) {
+  const profile::captured& v = slots[static_cast<size_t>(index)];
+  if (v.type == profile::captured::kind::null ||
+      (v.type == profile::captured::kind::string && v.text.empty())) {
+    return;
+  }
+  for (const auto& [fi, rank] : prof->slot_uses[static_cast<size_t>(index)]) {
+    if (rank >= field_rank[fi]) continue;
+    if (prof->fields[fi].sources[rank].when >= 0) {
+      deferred.push_back(static_cast<uint16_t>(index));
+      continue;
+    }
+    field_rank[fi] = rank;
+  }
+}
+
+profile::captured& normalizer::impl::slot(int index) {
+  profile::captured& c = slots[static_cast<size_t>(index)];
+  if (!c.present()) touched.push_back(static_cast<uint16_t>(index));
+  return c;
 }
 
 error_code normalizer::impl::walk_members(od::value v, const std::vector<trie_node>& nodes,
@@ -543,7 +577,13 @@ void normalizer::normalize(std::string_view text, size_t capacity, event::event&
       ev.result = event::outcome::skipped;
       return;
     }
-    if (!profile::match_line(profile, text, m.slots.data())) {
+    bool matched = profile::match_line(profile, text, m.slots.data());
+    for (size_t i = 0; i < m.slots.size(); ++i) {  // groups fill slots directly
+      if (!m.slots[i].present()) continue;
+      m.touched.push_back(static_cast<uint16_t>(i));
+      m.offer(static_cast<int>(i));
+    }
+    if (!matched) {
       m.reason_buf = fmt::format("the line does not match the pattern of profile `{}`; "
                                  "see `kling-triage profiles detect`", profile.id);
       return set_malformed(ev, m.reason_buf);
@@ -742,8 +782,21 @@ std::optional<int64_t> read_time(const profile::source& src, std::string_view te
 }  // namespace
 
 void normalizer::impl::apply_fields(event::event& ev) {
-  for (const auto& f : prof->fields) {
-    const profile::source* src = pick(f);
+  // Fields whose sources are all pointers were ranked as the walk filled
+  // their slots (offer); the sources with `when` are judged now.
+  for (uint16_t t : deferred) {
+    for (const auto& [fi, rank] : prof->slot_uses[t]) {
+      const profile::source& src = prof->fields[fi].sources[rank];
+      if (rank >= field_rank[fi] || src.when < 0) continue;
+      if (profile::holds(*prof, prof->conditions[static_cast<size_t>(src.when)], slots.data())) {
+        field_rank[fi] = rank;
+      }
+    }
+  }
+  for (size_t i = 0; i < prof->fields.size(); ++i) {
+    const auto& f = prof->fields[i];
+    const profile::source* src =
+        !f.simple ? pick(f) : field_rank[i] == 255 ? nullptr : &f.sources[field_rank[i]];
     if (src != nullptr) apply_field(f, *src, ev);
   }
 }

@@ -79,6 +79,9 @@ struct normalizer::impl {
   // The profile reading the record, and what its pointers captured.
   const profile::compiled_profile* prof = nullptr;
   std::vector<profile::captured> slots;
+  std::vector<uint16_t> touched;      // slots this record filled (reset clears only these)
+  std::vector<uint8_t> field_rank;    // per field: the best source rank found, 255 none
+  std::vector<uint16_t> deferred;     // filled slots feeding a source with `when`
   uint8_t body_rank[2] = {255, 255};  // rank of the body read so far, per side
   bool headers_copied[2] = {false, false};  // headers_raw holds a string's text
   std::vector<std::pair<const profile::field_map*, std::string_view>> named_headers;
@@ -93,6 +96,8 @@ struct normalizer::impl {
                         uint32_t at, event::event& ev);
   error_code read_body(od::value v, const profile::trie_node& n, event::event& ev);
   void capture(od::value v, profile::captured& out);
+  profile::captured& slot(int index);  // marks it touched
+  void offer(int index);               // a filled slot: the fields it can be the source of
   const profile::source* pick(const profile::field_map& f);
   std::string_view value_of(const profile::source& s);
   void apply_fields(event::event& ev);

@@ -67,6 +67,7 @@ struct source {
 
 struct field_map {
   target field = target::ts;
+  bool simple = true;  // every source is a pointer (or a body): chosen from the captured slots
   std::string name;    // as written: `request.headers.authorization`
   std::string header;  // request_header / response_header: lower-case name
   std::vector<source> sources;
@@ -98,8 +99,12 @@ struct trie_node {
   std::string key_name, value_name;
 
   int child(std::string_view key) const {
+    // Few children, short keys: compare length and first byte before the bytes.
     for (const auto& [k, n] : children) {
-      if (k == key) return static_cast<int>(n);
+      if (k.size() == key.size() && (key.empty() || k[0] == key[0]) &&
+          std::char_traits<char>::compare(k.data(), key.data(), key.size()) == 0) {
+        return static_cast<int>(n);
+      }
     }
     return -1;
   }
@@ -128,6 +133,9 @@ struct compiled_profile {
   std::vector<std::string> slot_names;  // the pointer (or capture) per slot
   std::vector<field_map> fields;
   std::vector<int> field_of;  // target → index in fields, or -1
+  // slot → the (field index, rank in its first-of list) it feeds: the record
+  // pass looks only at the slots a record filled.
+  std::vector<std::vector<std::pair<uint16_t, uint8_t>>> slot_uses;
   std::vector<condition> conditions;  // `when` conditions of sources
   condition detect;
   std::optional<condition> skip;

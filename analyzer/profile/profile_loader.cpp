@@ -225,6 +225,19 @@ std::shared_ptr<compiled_profile> file_loader::load_profile(const node& n, size_
   }
   load_samples(n["samples"]);
   check_tries();
+  p->slot_uses.assign(static_cast<size_t>(p->slot_count), {});
+  for (size_t i = 0; i < p->fields.size(); ++i) {
+    field_map& f = p->fields[i];
+    for (size_t r = 0; r < f.sources.size(); ++r) {
+      const source& s = f.sources[r];
+      if (s.type == source::kind::pointer) {
+        p->slot_uses[static_cast<size_t>(s.slot)].emplace_back(static_cast<uint16_t>(i),
+                                                               static_cast<uint8_t>(r));
+      } else if (s.type != source::kind::body) {
+        f.simple = false;
+      }
+    }
+  }
   // Specificity: detect conditions that must hold (an `any` counts its
   // weakest branch); a text pattern counts as one more.
   std::function<int(const condition&)> weight = [&](const condition& c) -> int {
