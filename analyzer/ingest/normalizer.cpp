@@ -37,7 +37,9 @@ void normalizer::impl::reset() {
   for (uint16_t t : touched) slots[t] = profile::captured{};
   touched.clear();
   deferred.clear();
+  offered = 0;
   field_rank.assign(prof->fields.size(), 255);
+  applied_rank.assign(prof->fields.size(), 255);
   body_rank[0] = body_rank[1] = 255;
   headers_copied[0] = headers_copied[1] = false;
   named_headers.clear();
@@ -133,6 +135,19 @@ bool any_value_key(std::string_view key) {
 error_code normalizer::impl::walk(od::value v, const std::vector<trie_node>& nodes,
                                   uint32_t at, event::event& ev) {
   const trie_node& n = nodes[at];
+  if (n.direct_field >= 0) {  // the usual leaf: applied now
+    auto fi = static_cast<size_t>(n.direct_field);
+    if (n.direct_rank >= field_rank[fi]) return simdjson::SUCCESS;  // skipped unread
+    captured c;
+    capture(v, c);
+    if (c.type == captured::kind::null || (c.type == captured::kind::string && c.text.empty())) {
+      return simdjson::SUCCESS;
+    }
+    field_rank[fi] = applied_rank[fi] = n.direct_rank;
+    const profile::field_map& f = prof->fields[fi];
+    apply_value(f, f.sources[n.direct_rank], c.text, c.type, ev);
+    return simdjson::SUCCESS;
+  }
   if (n.record) {  // envelope: one record of the line
     std::string_view raw = raw_container(v);
     if (!raw.empty() && record_spans != nullptr) record_spans->push_back(raw);
@@ -201,7 +216,28 @@ void normalizer::impl::offer(int index) {
       continue;
     }
     field_rank[fi] = rank;
+    ++offered;
   }
+}
+
+// The profile's detect; an `any` of `exists` (the canonical shape) is checked
+// without the general evaluator.
+bool normalizer::impl::detect_holds() const {
+  const profile::condition* top = &prof->detect;
+  while (top->type == profile::condition::kind::all && top->children.size() == 1) {
+    top = &top->children.front();  // `{any: [...]}` is an all of one any
+  }
+  const profile::condition& d = *top;
+  bool any_exists = d.type == profile::condition::kind::any && !d.children.empty();
+  for (const auto& c : d.children) any_exists = any_exists && c.type == profile::condition::kind::exists;
+  if (!any_exists || prof->kind == profile::compiled_profile::shape::text) {
+    return profile::holds(*prof, prof->detect, slots.data());
+  }
+  for (const auto& c : d.children) {
+    auto t = slots[static_cast<size_t>(c.slot)].type;
+    if (t != profile::captured::kind::absent && t != profile::captured::kind::null) return true;
+  }
+  return false;
 }
 
 profile::captured& normalizer::impl::slot(int index) {
@@ -215,7 +251,21 @@ error_code normalizer::impl::walk_members(od::value v, const std::vector<trie_no
   return for_each_member(v, [&](std::string_view key, od::value fv) {
     int c = nodes[at].child(key);
     if (c < 0) return simdjson::SUCCESS;
-    return walk(fv, nodes, static_cast<uint32_t>(c), ev);
+    const trie_node& n = nodes[static_cast<size_t>(c)];
+    if (n.direct_field < 0) return walk(fv, nodes, static_cast<uint32_t>(c), ev);
+    // The usual leaf, applied now; skipped unread when its field already
+    // has a better source.
+    auto fi = static_cast<size_t>(n.direct_field);
+    if (n.direct_rank >= field_rank[fi]) return simdjson::SUCCESS;
+    captured cv;
+    capture(fv, cv);
+    if (cv.type == captured::kind::null || (cv.type == captured::kind::string && cv.text.empty())) {
+      return simdjson::SUCCESS;
+    }
+    field_rank[fi] = applied_rank[fi] = n.direct_rank;
+    const profile::field_map& f = prof->fields[fi];
+    apply_value(f, f.sources[n.direct_rank], cv.text, cv.type, ev);
+    return simdjson::SUCCESS;
   });
 }
 
@@ -259,7 +309,7 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
   if (n.body_form) {
     std::string_view raw = raw_container(v);
     if (raw.size() > 2 && raw.front() == '[') {  // a non-empty list
-      body = {};
+      body = body_ref{.base64 = body.base64};
       body.limit = record.data() + record.size();
       body.type = body_ref::kind::form;
       body.begin = raw.data();
@@ -275,7 +325,7 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
     std::string_view s;
     if (auto e = v.get_string().get(s)) return e;
     if (s.empty()) return simdjson::SUCCESS;  // `content: omit`, "": no body
-    body = {};
+    body = body_ref{.base64 = body.base64};
     body.limit = record.data() + record.size();
     body.type = body_ref::kind::text;
     body.text = s;
@@ -284,7 +334,7 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
     return simdjson::SUCCESS;
   }
   if (body_rank[side] != 255) {
-    body = {};
+    body = body_ref{.base64 = body.base64};
     if (side == 1) env = {};
   }
   body_rank[side] = n.body_rank;
@@ -615,7 +665,7 @@ void normalizer::normalize(std::string_view text, size_t capacity, event::event&
     }
     if (e) return set_malformed(ev, simdjson::error_message(e));
   }
-  if (!profile.has_envelope() && !profile::holds(profile, profile.detect, m.slots.data())) {
+  if (!profile.has_envelope() && !m.detect_holds()) {
     std::string_view keys = m.top_level_keys(text);
     m.reason_buf = fmt::format(
         "not a logged call for profile `{}`: it has {}{}, the profile needs {}; "
@@ -730,12 +780,14 @@ const profile::source* normalizer::impl::pick(const profile::field_map& f) {
   return nullptr;
 }
 
-std::string_view normalizer::impl::value_of(const profile::source& src) {
+std::string_view normalizer::impl::value_of(const profile::source& src, int buffer) {
   switch (src.type) {
     case profile::source::kind::constant: return src.constant;
     case profile::source::kind::pointer: return slots[static_cast<size_t>(src.slot)].text;
     case profile::source::kind::join: {
-      std::string& out = value_pool.emplace_back();
+      // One buffer per field, reused record after record (no allocation).
+      std::string& out = join_bufs[static_cast<size_t>(buffer) % join_bufs.size()];
+      out.clear();
       for (const auto& part : src.parts) {
         out += part.slot >= 0 ? slots[static_cast<size_t>(part.slot)].text
                               : std::string_view(part.text);
@@ -782,6 +834,7 @@ std::optional<int64_t> read_time(const profile::source& src, std::string_view te
 }  // namespace
 
 void normalizer::impl::apply_fields(event::event& ev) {
+  if (offered == 0 && deferred.empty() && !prof->has_complex_fields) return;  // all applied in the walk
   // Fields whose sources are all pointers were ranked as the walk filled
   // their slots (offer); the sources with `when` are judged now.
   for (uint16_t t : deferred) {
@@ -795,6 +848,7 @@ void normalizer::impl::apply_fields(event::event& ev) {
   }
   for (size_t i = 0; i < prof->fields.size(); ++i) {
     const auto& f = prof->fields[i];
+    if (f.simple && field_rank[i] == applied_rank[i]) continue;  // none, or applied in the walk
     const profile::source* src =
         !f.simple ? pick(f) : field_rank[i] == 255 ? nullptr : &f.sources[field_rank[i]];
     if (src != nullptr) apply_field(f, *src, ev);
@@ -803,20 +857,34 @@ void normalizer::impl::apply_fields(event::event& ev) {
 
 void normalizer::impl::apply_field(const profile::field_map& f, const profile::source& src,
                                    event::event& ev) {
+  auto type = src.type == profile::source::kind::pointer ? slots[static_cast<size_t>(src.slot)].type
+                                                         : profile::captured::kind::string;
+  apply_value(f, src, value_of(src, static_cast<int>(f.field)), type, ev);
+}
+
+void normalizer::impl::apply_value(const profile::field_map& f, const profile::source& src,
+                                   std::string_view text, profile::captured::kind type,
+                                   event::event& ev) {
   using profile::target;
-  std::string_view text = value_of(src);
   if (src.extract >= 0) text = profile::extract(*prof, src, text);
-  bool number = src.type == profile::source::kind::pointer &&
-                slots[static_cast<size_t>(src.slot)].type == profile::captured::kind::number;
-  bool container = src.type == profile::source::kind::pointer &&
-                   slots[static_cast<size_t>(src.slot)].type == profile::captured::kind::container;
+  bool number = type == profile::captured::kind::number;
+  bool container = type == profile::captured::kind::container;
   switch (f.field) {
     case target::ts: ev.ts_ms = read_time(src, text, number); break;
-    case target::duration_ms:
+    case target::duration_ms: {
+      // The usual: a whole number of milliseconds.
+      if (number && !text.empty() && text.size() < 10 &&
+          text.find_first_not_of("0123456789") == std::string_view::npos) {
+        int64_t d = 0;
+        for (char ch : text) d = d * 10 + (ch - '0');
+        ev.duration_ms = static_cast<double>(d) * src.scale;
+        break;
+      }
       if (auto d = core::parse_number(core::trim(text)); d && *d >= 0) {
         ev.duration_ms = *d * src.scale;
       }
       break;
+    }
     case target::method:
       method_buf = core::to_upper(text);
       ev.method = method_buf;
@@ -843,6 +911,13 @@ void normalizer::impl::apply_field(const profile::field_map& f, const profile::s
       break;
     }
     case target::status: {
+      if (number && text.size() == 3 && text[0] >= '1' && text[0] <= '9') {  // the usual: 200
+        int st = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
+        if (text[1] >= '0' && text[1] <= '9' && text[2] >= '0' && text[2] <= '9') {
+          ev.status = st;
+          break;
+        }
+      }
       auto st = core::parse_int(core::trim(text));
       if (st && *st > 0 && *st < 1000) ev.status = static_cast<int>(*st);
       break;
@@ -850,7 +925,16 @@ void normalizer::impl::apply_field(const profile::field_map& f, const profile::s
     case target::response_body_encoding: resp_body.base64 = text == "base64"; break;
     case target::error: ev.error = text; break;
     case target::request_header:
-    case target::response_header: named_headers.emplace_back(&f, text); break;
+    case target::response_header: {
+      for (auto& [field, value] : named_headers) {
+        if (field == &f) {  // a better source of the same header
+          value = text;
+          return;
+        }
+      }
+      named_headers.emplace_back(&f, text);
+      break;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 /// Internals of the normalizer, shared by its .cpp files only.
 
+#include <array>
 #include <deque>
 #include <simdjson.h>
 #include <string>
@@ -61,6 +62,7 @@ struct normalizer::impl {
   std::string method_buf, endpoint_buf, task_status_buf, message_buf;
   std::string scheme_buf, copy_buf, resp_text_buf, req_text_buf, utf8_buf;
   std::string url_buf, reason_buf, header_copy[2];
+  std::array<std::string, 16> join_bufs;  // `join` results, one per target
   std::string decoded_resp, decoded_req, jwt_buf;
   std::deque<std::string> value_pool;
 
@@ -82,6 +84,8 @@ struct normalizer::impl {
   std::vector<uint16_t> touched;      // slots this record filled (reset clears only these)
   std::vector<uint8_t> field_rank;    // per field: the best source rank found, 255 none
   std::vector<uint16_t> deferred;     // filled slots feeding a source with `when`
+  int offered = 0;                    // fields ranked from slots (applied after the walk)
+  std::vector<uint8_t> applied_rank;  // per field: the rank applied during the walk, 255 none
   uint8_t body_rank[2] = {255, 255};  // rank of the body read so far, per side
   bool headers_copied[2] = {false, false};  // headers_raw holds a string's text
   std::vector<std::pair<const profile::field_map*, std::string_view>> named_headers;
@@ -97,11 +101,14 @@ struct normalizer::impl {
   error_code read_body(od::value v, const profile::trie_node& n, event::event& ev);
   void capture(od::value v, profile::captured& out);
   profile::captured& slot(int index);  // marks it touched
+  bool detect_holds() const;
   void offer(int index);               // a filled slot: the fields it can be the source of
   const profile::source* pick(const profile::field_map& f);
-  std::string_view value_of(const profile::source& s);
+  std::string_view value_of(const profile::source& s, int buffer);
   void apply_fields(event::event& ev);
   void apply_field(const profile::field_map& f, const profile::source& s, event::event& ev);
+  void apply_value(const profile::field_map& f, const profile::source& s, std::string_view text,
+                   profile::captured::kind type, event::event& ev);
   std::string_view top_level_keys(std::string_view text);
   error_code parse_headers(od::value v, event::field_area area);
   void load_headers();

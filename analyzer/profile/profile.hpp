@@ -91,6 +91,11 @@ struct trie_node {
   uint8_t body_rank = 0; // position in the body field's first-of list
   bool body_form = false;
   int32_t each = -1;     // `*`: the node every array element continues at
+  // The usual leaf: its value feeds one field and nothing else (no condition,
+  // no join names it), so the walk applies it at once, or skips it unread
+  // when a better source of that field was already read.
+  int16_t direct_field = -1;
+  uint8_t direct_rank = 0;
   bool record = false;   // envelope trie: this node's value is one record
   // An array of {key, value} objects read as an object keyed by `key`
   // (OpenTelemetry attributes); AnyValue wrappers ({stringValue: ...}) are
@@ -101,10 +106,10 @@ struct trie_node {
   int child(std::string_view key) const {
     // Few children, short keys: compare length and first byte before the bytes.
     for (const auto& [k, n] : children) {
-      if (k.size() == key.size() && (key.empty() || k[0] == key[0]) &&
-          std::char_traits<char>::compare(k.data(), key.data(), key.size()) == 0) {
-        return static_cast<int>(n);
-      }
+      if (k.size() != key.size()) continue;
+      size_t i = 0;
+      while (i < key.size() && k[i] == key[i]) ++i;
+      if (i == key.size()) return static_cast<int>(n);
     }
     return -1;
   }
@@ -132,6 +137,7 @@ struct compiled_profile {
   int slot_count = 0;
   std::vector<std::string> slot_names;  // the pointer (or capture) per slot
   std::vector<field_map> fields;
+  bool has_complex_fields = false;  // a field with a join or a constant
   std::vector<int> field_of;  // target → index in fields, or -1
   // slot → the (field index, rank in its first-of list) it feeds: the record
   // pass looks only at the slots a record filled.

@@ -235,8 +235,34 @@ std::shared_ptr<compiled_profile> file_loader::load_profile(const node& n, size_
                                                                static_cast<uint8_t>(r));
       } else if (s.type != source::kind::body) {
         f.simple = false;
+        p->has_complex_fields = true;
       }
     }
+  }
+  // Leaves whose value feeds exactly one field: applied during the walk.
+  std::vector<bool> named(static_cast<size_t>(p->slot_count), false);
+  std::function<void(const condition&)> mark = [&](const condition& c) {
+    if (c.slot >= 0) named[static_cast<size_t>(c.slot)] = true;
+    for (const auto& ch : c.children) mark(ch);
+  };
+  mark(p->detect);
+  if (p->skip) mark(*p->skip);
+  for (const auto& c : p->conditions) mark(c);
+  for (const auto& f : p->fields) {
+    for (const auto& s : f.sources) {
+      for (const auto& part : s.parts) {
+        if (part.slot >= 0) named[static_cast<size_t>(part.slot)] = true;
+      }
+    }
+  }
+  for (auto& tn : p->nodes) {
+    if (tn.slot < 0 || tn.body >= 0 || !tn.children.empty() || tn.each >= 0 || tn.keyed) continue;
+    const auto& uses = p->slot_uses[static_cast<size_t>(tn.slot)];
+    if (named[static_cast<size_t>(tn.slot)] || uses.size() != 1) continue;
+    const source& s = p->fields[uses[0].first].sources[uses[0].second];
+    if (s.when >= 0) continue;
+    tn.direct_field = static_cast<int16_t>(uses[0].first);
+    tn.direct_rank = uses[0].second;
   }
   // Specificity: detect conditions that must hold (an `any` counts its
   // weakest branch); a text pattern counts as one more.
