@@ -43,6 +43,7 @@ exit_code main_entry(int argc, char** argv) {
     case command::rules_list: return run_rules_list(o);
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
+    case command::rules_suggest: return run_rules_suggest(o);
     case command::explain: return run_explain(o);
     case command::profiles_list: return run_profiles_list(o);
     case command::profiles_check: return run_profiles_check(o);
@@ -277,7 +278,7 @@ exit_code run_analyze(const options& o) {
   if (!reports) return exit_code::error;
   double stream_s = clock.lap();
 
-  aggregate::aggregator total(rules->size());
+  aggregate::aggregator total(rules->cause_count());
   for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
   double merge_s = clock.lap();
 
