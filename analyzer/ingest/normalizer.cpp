@@ -204,7 +204,11 @@ error_code normalizer::impl::walk(od::value v, const std::vector<trie_node>& nod
     od::json_type t;
     if (auto e = v.type().get(t)) return e;
     if (t == od::json_type::object && !n.children.empty() && !n.keyed) {
-      if (n.slot < 0) return walk_members(v, nodes, at, ev);
+      if (n.slot < 0 || prof->slot_uses[static_cast<size_t>(n.slot)].empty()) {
+        // Only its presence matters (detect: `request`, `response`).
+        if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
+        return walk_members(v, nodes, at, ev);
+      }
       // Read whole (headers) and looked into (their Host): the raw text is
       // bounded by where the walk ends, as for bodies.
       const char* begin = v.raw_json_token().data();
