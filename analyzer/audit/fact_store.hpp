@@ -102,6 +102,8 @@ class fact_store {
   /// (checksum, bounds, indices, enums, extras, order) before anything is
   /// added; on a problem nothing is added and `error` names the byte offset.
   bool attach(std::shared_ptr<const std::string> bytes, std::string& error);
+  /// The same for bytes kept alive by `owner` (a mapped partial file).
+  bool attach(std::shared_ptr<const void> owner, std::string_view bytes, std::string& error);
 
   size_t size() const { return facts_; }
   size_t memory_bytes() const;

@@ -225,6 +225,11 @@ bool fact_store::attach(std::shared_ptr<const std::string> bytes, std::string& e
   return store_access::read(*this, std::move(bytes), view, error);
 }
 
+bool fact_store::attach(std::shared_ptr<const void> owner, std::string_view bytes,
+                        std::string& error) {
+  return store_access::read(*this, std::move(owner), bytes, error);
+}
+
 /// Writes the facts held in memory as one sorted run to an unlinked file;
 /// the memory is then freed. The run is read back a block at a time.
 bool fact_store::spill() {
