@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "analyzer/core/msg_template.hpp"
 #include "analyzer/core/text.hpp"
 
 namespace analyzer::aggregate {
@@ -38,8 +39,62 @@ void add_maps(M& into, const M& from) {
 }
 }  // namespace
 
-aggregator::aggregator(int rule_count)
-    : causes(static_cast<size_t>(rule_count) + 1) {}
+example example_of(const event::event& ev, std::string_view endpoint) {
+  example ex;
+  ex.key = key_of(ev);
+  ex.line = ev.line;
+  ex.entry = ev.entry;
+  ex.request_id = core::redact_secrets(core::shorten(ev.request_id, 100));
+  ex.ts_ms = ev.ts_ms;
+  ex.status = ev.status;
+  ex.code = ev.code;
+  ex.endpoint = std::string(endpoint);
+  ex.message = core::redact_secrets(core::shorten(ev.message, 240));
+  return ex;
+}
+
+template_stats* template_table::slot(key&& k) {
+  auto it = map_.find(k);
+  if (it != map_.end()) return &it->second;
+  if (map_.size() >= limit && !(k < map_.rbegin()->first)) {
+    capped_ = true;  // a larger hash than every kept one: never kept
+    return nullptr;
+  }
+  it = map_.emplace(std::move(k), template_stats{}).first;
+  if (map_.size() > limit) {
+    bool evicted_self = std::prev(map_.end()) == it;
+    map_.erase(std::prev(map_.end()));
+    capped_ = true;
+    if (evicted_self) return nullptr;
+  }
+  return &it->second;
+}
+
+void template_table::add(const event::event& ev, std::string_view endpoint) {
+  std::string text = core::message_template(core::redact_secrets(core::shorten(ev.message, 1000)));
+  uint64_t hash = core::template_hash(text);
+  template_stats* t = slot({hash, std::move(text)});
+  if (t == nullptr) return;
+  ++t->count;
+  ++t->statuses[ev.status > 0 ? ev.status : 0];
+  if (ev.code) ++t->codes[*ev.code];
+  if (!t->earliest || key_of(ev) < t->earliest->key) t->earliest = example_of(ev, endpoint);
+}
+
+void template_table::merge(const template_table& o) {
+  capped_ = capped_ || o.capped_;
+  for (const auto& [k, b] : o.map_) {
+    template_stats* a = slot(key(k));
+    if (a == nullptr) continue;
+    a->count += b.count;
+    add_maps(a->statuses, b.statuses);
+    add_maps(a->codes, b.codes);
+    if (b.earliest && (!a->earliest || b.earliest->key < a->earliest->key)) a->earliest = b.earliest;
+  }
+}
+
+aggregator::aggregator(int cause_count)
+    : causes(static_cast<size_t>(cause_count) + 1) {}
 
 input_stats& aggregator::input(uint32_t source) {
   if (inputs.size() <= source) inputs.resize(source + 1);
@@ -83,8 +138,8 @@ void aggregator::add_ok(const event::event& ev) {
   count_common(ev, false, -1);
 }
 
-void aggregator::add_failure(const event::event& ev, int rule) {
-  int cause = rule >= 0 ? rule : unclassified_index();
+void aggregator::add_failure(const event::event& ev, int cause_index) {
+  int cause = cause_index >= 0 ? cause_index : unclassified_index();
   ++failures;
   ++input(ev.source).records;
   ++input(ev.source).failures;
@@ -98,18 +153,9 @@ void aggregator::add_failure(const event::event& ev, int rule) {
   merge_max(c.last_seen, ev.ts_ms);
   record_key key = key_of(ev);
   if (c.examples.size() < max_examples || key < c.examples.back().key) {
-    example ex;
-    ex.key = key;
-    ex.line = ev.line;
-    ex.entry = ev.entry;
-    ex.request_id = core::redact_secrets(core::shorten(ev.request_id, 100));
-    ex.ts_ms = ev.ts_ms;
-    ex.status = ev.status;
-    ex.code = ev.code;
-    ex.endpoint = key_buf_;
-    ex.message = core::redact_secrets(core::shorten(ev.message, 240));
-    keep_earliest(c.examples, std::move(ex), max_examples);
+    keep_earliest(c.examples, example_of(ev, key_buf_), max_examples);
   }
+  if (cause == unclassified_index()) unexplained.add(ev, key_buf_);
 }
 
 void aggregator::add_malformed(const event::event& ev) {
@@ -159,6 +205,7 @@ void aggregator::merge(const aggregator& o) {
   for (const auto& m : o.malformed_examples) {
     keep_earliest(malformed_examples, malformed_example(m), 20);
   }
+  unexplained.merge(o.unexplained);
   for (const auto& [k, v] : o.endpoints) endpoints[k].merge(v);
   for (const auto& [k, v] : o.models) models[k].merge(v);
   for (const auto& [minute, b] : o.minutes) {

@@ -39,6 +39,39 @@ struct example {
   std::string message;   // shortened, secrets removed
 };
 
+/// The report's view of one record (redacted, shortened texts).
+example example_of(const event::event& ev, std::string_view endpoint);
+
+/// Failures no rule explains that share one message template.
+struct template_stats {
+  int64_t count = 0;
+  std::map<int, int64_t> statuses;  // 0: no response
+  std::map<int64_t, int64_t> codes;
+  std::optional<example> earliest;  // by input order
+};
+
+/// Failures no rule explains, grouped by message template (the message with
+/// numbers, ids, quoted values and URLs masked): additive and keyed by the
+/// template text, so tables merge exactly. Bounded: at most `limit`
+/// templates, those of smallest template_hash (bottom-k), so which are kept
+/// does not depend on input order or thread count; `capped` is set when
+/// some were not (then exactly when there were more than `limit` in all).
+class template_table {
+ public:
+  static constexpr size_t limit = 1000;
+  using key = std::pair<uint64_t, std::string>;  // (hash, template)
+
+  void add(const event::event& ev, std::string_view endpoint);
+  void merge(const template_table& other);
+  const std::map<key, template_stats>& entries() const { return map_; }
+  bool capped() const { return capped_; }
+
+ private:
+  template_stats* slot(key&& k);
+  std::map<key, template_stats> map_;
+  bool capped_ = false;
+};
+
 struct cause_stats {
   int64_t count = 0;
   std::map<int, int64_t> statuses;  // 0: no response
@@ -85,20 +118,21 @@ struct string_hash {
 template <typename V>
 using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
 
-/// Counts for one run. Causes are indexed by rule index; the last slot,
-/// cause_count() - 1, is unclassified.
+/// Counts for one run. Causes are indexed by the rule set's dense cause
+/// index (ruleset::cause_of), not by rule: several rules may produce one
+/// cause. The last slot, causes.size() - 1, is unclassified.
 class aggregator {
  public:
-  explicit aggregator(int rule_count);
+  explicit aggregator(int cause_count);
 
   void add_ok(const event::event& ev);
-  /// `rule` is the winning rule's index, or -1 for unclassified.
-  void add_failure(const event::event& ev, int rule);
+  /// `cause` is the winning rule's cause index, or -1 for unclassified.
+  void add_failure(const event::event& ev, int cause);
   void add_malformed(const event::event& ev);
   /// A record outside --since/--until: counted, nothing else.
   void add_filtered(const event::event& ev);
 
-  /// Adds `other` into this; both must have the same rule count.
+  /// Adds `other` into this; both must have the same cause count.
   void merge(const aggregator& other);
 
   int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }
@@ -113,6 +147,7 @@ class aggregator {
   string_map<record_counts> endpoints;  // "POST /v1/videos/text2video"
   string_map<record_counts> models;
   std::unordered_map<int64_t, minute_bucket> minutes;  // key: minute since epoch
+  template_table unexplained;  // unclassified failures by message template
 
  private:
   input_stats& input(uint32_t source);

@@ -30,9 +30,9 @@ exit_code run_completion(const options& o) {
     return exit_code::error;
   }
   completion_ids ids;
-  for (int i = 0; i < rs->size(); ++i) {
-    ids.causes.push_back(rs->at(i).id);
-    ids.categories.push_back(rs->at(i).category);
+  for (int i = 0; i < rs->cause_count(); ++i) {  // causes, not rules: several may share one
+    ids.causes.push_back(rs->cause_id(i));
+    ids.categories.push_back(rs->cause_rule(i).category);
   }
   ids.causes.emplace_back(rules::unclassified_id);
   ids.categories.emplace_back(rules::unclassified_category);

@@ -47,6 +47,7 @@ void check_own_samples(const rules::ruleset& rs, core::diagnostics& problems,
 std::unique_ptr<rules::ruleset> finish(rules::rule_library lib,
                                        core::diagnostics& problems,
                                        bool check_builtin_samples) {
+  rules::resolve_library(lib);  // sets and causes: reported with the rest
   for (auto& p : lib.problems) problems.push_back(std::move(p));
   lib.problems.clear();
   if (core::has_errors(problems)) return nullptr;
@@ -58,10 +59,11 @@ std::unique_ptr<rules::ruleset> finish(rules::rule_library lib,
 }
 
 rules::rule_library load_paths(const std::vector<std::string>& paths,
-                               core::diagnostics& problems, int* file_count) {
+                               core::diagnostics& problems, int* file_count, bool strict) {
   rules::rule_library layer;
   for (const auto& p : paths) {
-    for (const auto& src : rules::read_rule_path(p, problems)) {
+    for (auto& src : rules::read_rule_path(p, problems)) {
+      src.require_samples = strict;
       rules::load_rule_file(src, layer);
       if (file_count != nullptr) ++*file_count;
     }
@@ -73,22 +75,33 @@ rules::rule_library load_paths(const std::vector<std::string>& paths,
 
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
-                                             core::diagnostics& problems) {
+                                             core::diagnostics& problems,
+                                             const std::vector<rules::rule_source>& extra) {
   rules::rule_library lib;
   if (!no_builtin) {
     rules::rule_library builtin;
     for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
     rules::merge_layer(lib, std::move(builtin));
   }
-  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr));
+  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, false));
+  if (!extra.empty()) {
+    rules::rule_library layer;
+    for (const auto& src : extra) rules::load_rule_file(src, layer);
+    rules::merge_layer(lib, std::move(layer));
+  }
   return finish(std::move(lib), problems, false);
 }
 
 std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
                                                 core::diagnostics& problems,
-                                                int& file_count) {
+                                                int& file_count, bool strict) {
+  // The bundled pack's sets (not its rules) are in scope, so a user file
+  // can write `code: {not_in: kling_codes}`; the files may redefine them.
   rules::rule_library lib;
-  rules::merge_layer(lib, load_paths(paths, problems, &file_count));
+  rules::rule_library builtin;
+  for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
+  lib.sets = std::move(builtin.sets);
+  rules::merge_layer(lib, load_paths(paths, problems, &file_count, strict));
   return finish(std::move(lib), problems, true);
 }
 

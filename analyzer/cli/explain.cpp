@@ -10,6 +10,7 @@
 
 #include "analyzer/cli/config.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/record_at.hpp"
 #include "analyzer/cli/run.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
@@ -19,67 +20,6 @@
 namespace analyzer::cli {
 
 namespace {
-
-struct target {
-  std::string path;
-  int64_t line = -1;
-  int64_t entry = -1;
-};
-
-bool parse_target(const std::string& spec, target& t) {
-  size_t hash = spec.rfind('#');
-  size_t colon = spec.rfind(':');
-  size_t cut = hash != std::string::npos ? hash : colon;
-  if (cut == std::string::npos || cut == 0) return false;
-  auto n = core::parse_int(spec.substr(cut + 1));
-  if (!n || *n < 0) return false;
-  t.path = spec.substr(0, cut);
-  (hash != std::string::npos ? t.entry : t.line) = *n;
-  return t.line != 0;
-}
-
-struct found_it {};
-
-/// The record's text, found by streaming the input (any format,
-/// compression) until it comes by.
-std::optional<std::string> find_record(const target& t, const options& o, std::string& error) {
-  ingest::buffer_pool pool;
-  ingest::reader_options ro;
-  ro.format = o.input_format == "har"     ? ingest::input_format::har
-              : o.input_format == "jsonl" ? ingest::input_format::jsonl
-                                          : ingest::input_format::auto_detect;
-  std::optional<std::string> text;
-  auto emit = [&](ingest::chunk&& c) {
-    const char* data = c.buf.data.get();
-    if (c.explicit_records) {
-      for (const auto& r : c.records) {
-        bool hit = r.is_line ? r.number == t.line : r.number == t.entry;
-        if (!hit) continue;
-        text = r.error.empty() ? std::string(data + r.offset, r.length) : "\x01" + r.error;
-        throw found_it{};
-      }
-    } else if (t.line >= c.first_line) {
-      const char* p = data;
-      const char* end = data + c.size;
-      for (int64_t line = c.first_line; p < end; ++line) {
-        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-        const char* stop = nl != nullptr ? nl : end;
-        if (line == t.line) {
-          text = std::string(p, stop);
-          throw found_it{};
-        }
-        p = stop + 1;
-      }
-    }
-    pool.release(std::move(c.buf));
-  };
-  try {
-    auto rep = ingest::read_input(0, t.path, ro, pool, emit);
-    if (!rep.errors.empty()) error = rep.errors.front();
-  } catch (const found_it&) {
-  }
-  return text;
-}
 
 std::string describe_token(const event::event& ev) {
   const auto& a = ev.auth;
@@ -138,6 +78,18 @@ bool is_prompt_field(std::string_view key) {
   return false;
 }
 
+/// The text of a typed content item is a prompt when the item's type names
+/// one (the 2026 standard: `contents: [{type: prompt, text: ...}]`).
+bool is_prompt_item_text(std::string_view key,
+                         const std::vector<std::pair<std::string, std::string>>& flat) {
+  size_t dot = key.rfind('.');
+  if (dot == std::string_view::npos || key.substr(dot + 1) != "text") return false;
+  std::string type_key = std::string(key.substr(0, dot)) + ".type";
+  return std::any_of(flat.begin(), flat.end(), [&](const auto& kv) {
+    return kv.first == type_key && core::to_lower(kv.second).find("prompt") != std::string::npos;
+  });
+}
+
 /// A request body that is not JSON is shown raw: it may hold a prompt.
 bool is_raw_body_with_prompt(std::string_view key, std::string_view value) {
   return key == "request.body" && core::to_lower(value).find("prompt") != std::string::npos;
@@ -150,7 +102,8 @@ std::vector<std::optional<std::string>> full_prompt_values(
   event::field_plan plan;
   std::vector<std::optional<event::field_ref>> refs;
   for (const auto& [k, v] : flat) {
-    refs.push_back(is_prompt_field(k) ? event::resolve_field(k, plan) : std::nullopt);
+    bool prompt = is_prompt_field(k) || is_prompt_item_text(k, flat);
+    refs.push_back(prompt ? event::resolve_field(k, plan) : std::nullopt);
   }
   ingest::normalizer norm(plan);
   event::event ev;
@@ -173,7 +126,7 @@ std::string body_field_lines(const std::vector<std::pair<std::string, std::strin
   for (size_t i = 0; i < flat.size(); ++i) {
     const auto& [k, v] = flat[i];
     std::string shown = v;
-    if (is_prompt_field(k)) {
+    if (is_prompt_field(k) || is_prompt_item_text(k, flat)) {
       std::string_view value = full[i] ? std::string_view(*full[i]) : std::string_view(v);
       shown = show_prompts ? first_chars(value, shown_prompt_chars)
                            : fmt::format("<prompt: {} char{}, hidden; --show-prompts to see>",
@@ -190,14 +143,7 @@ std::string body_field_lines(const std::vector<std::pair<std::string, std::strin
 
 exit_code run_explain(const options& o) {
   target t;
-  if (!parse_target(o.explain_target, t)) {
-    print_usage_error(fmt::format("`{}` is not INPUT:LINE (1-based) or INPUT#ENTRY (0-based)",
-                                  o.explain_target));
-    return exit_code::error;
-  }
-  core::diagnostics problems;
-  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
-  print_diagnostics(problems);
+  auto rs = target_and_rules(o, t);
   if (!rs) return exit_code::error;
 
   std::string error;
@@ -261,15 +207,16 @@ exit_code run_explain(const options& o) {
   rules::match_scratch scratch;
   auto traces = rs->trace(ev, scratch);
   int winner = rs->classify(ev, scratch);
-  out += "\nrules that matched (highest priority first)\n";
+  out += "\nrules that matched (highest priority first), each with the conditions that held\n";
   bool any = false;
   for (const auto& tr : traces) {
     if (!tr.matched) continue;
     any = true;
     const auto& r = rs->at(tr.rule);
-    out += fmt::format("  {:>5}  {}{}\n", r.priority, r.id,
-                       tr.rule == winner ? "   <- wins: highest priority"
-                                         : "");
+    out += fmt::format("  {:>5}  {}{}{}\n", r.priority, r.id,
+                       r.cause == r.id ? "" : fmt::format("  (cause {})", r.cause),
+                       tr.rule == winner ? "   <- wins: highest priority" : "");
+    for (const auto& h : tr.held) out += fmt::format("           {}\n", core::redact_secrets(h));
   }
   if (!any) out += "  (none)\n";
   out += "\nclosest rules that did not match\n";
@@ -278,16 +225,22 @@ exit_code run_explain(const options& o) {
     if (tr.matched || shown >= 8) continue;
     const auto& r = rs->at(tr.rule);
     if (tr.failed_condition.rfind("`status` is", 0) == 0 || tr.failed_condition.empty()) continue;
-    out += fmt::format("  {:>5}  {:<34} {}\n", r.priority, r.id, tr.failed_condition);
+    std::string why = tr.failed_condition;
+    if (!o.show_prompts && is_prompt_field(tr.failed_field)) {  // never a prompt's text
+      size_t is = why.find("` is ");
+      if (is != std::string::npos) why = why.substr(0, is) + "` is <prompt, hidden>";
+    }
+    out += fmt::format("  {:>5}  {:<42} {}\n", r.priority, r.id, core::redact_secrets(why));
     ++shown;
   }
   if (shown == 0) out += "  (none with this status)\n";
   if (winner >= 0) {
     const auto& r = rs->at(winner);
-    out += fmt::format("\ncause  {} ({})\n  {}\n", r.id, r.category, r.title);
+    out += fmt::format("\ncause  {} ({}), by rule {}\n  {}\n", r.cause, r.category, r.id, r.title);
     for (const auto& f : r.fixes) out += fmt::format("  fix: {}\n", f);
   } else {
-    out += "\ncause  unclassified.unknown: no rule matched; write one (see rules/README.md)\n";
+    out += "\ncause  unclassified.unknown: no rule matched; `kling-triage rules suggest " +
+           o.explain_target + "` writes one to start from (see rules/README.md)\n";
   }
   print_out(out);
   return exit_code::ok;

@@ -218,9 +218,9 @@ std::vector<std::string> unknown_id_warnings(const std::vector<fail_on_condition
                                              const rules::ruleset& rules) {
   std::set<std::string, std::less<>> causes{std::string(rules::unclassified_id)};
   std::set<std::string, std::less<>> categories{std::string(rules::unclassified_category)};
-  for (int i = 0; i < rules.size(); ++i) {
-    causes.insert(rules.at(i).id);
-    categories.insert(rules.at(i).category);
+  for (int i = 0; i < rules.cause_count(); ++i) {
+    causes.insert(rules.cause_id(i));
+    categories.insert(rules.cause_rule(i).category);
   }
   std::vector<std::string> out;
   for (const auto& c : conditions) {

@@ -71,11 +71,21 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   list->callback([&] { o.cmd = command::rules_list; });
   CLI::App* check = rules->add_subcommand("check", "Validate rule files; problems as file:line:col");
   check->add_option("paths", o.rule_paths, "Rule files or folders")->required();
+  check->add_flag("--strict", o.strict,
+                  "A rule without samples is an error, not a warning (for CI)");
   check->callback([&] { o.cmd = command::rules_check; });
   CLI::App* test = rules->add_subcommand("test", "Run every rule's samples through the whole rule set");
   add_rule_options(*test, o);
   test->add_flag("-v,--verbose", o.verbose, "List every sample, not only failures");
   test->callback([&] { o.cmd = command::rules_test; });
+  CLI::App* suggest = rules->add_subcommand(
+      "suggest", "Write a rule (YAML, on stdout) for one record's message template, with samples");
+  suggest->add_option("record", o.explain_target,
+                      "INPUT:LINE (JSON Lines) or INPUT#ENTRY (HAR, 0-based)")->required();
+  add_rule_options(*suggest, o);
+  suggest->add_option("--input-format", o.input_format, "Override format detection")
+      ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+  suggest->callback([&] { o.cmd = command::rules_suggest; });
 
   CLI::App* explain = app.add_subcommand(
       "explain", "One record: its fields, evidence, the rules that matched and why the winner won");

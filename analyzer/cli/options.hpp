@@ -14,7 +14,8 @@ namespace analyzer::cli {
 
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
-enum class command { none, analyze, rules_list, rules_check, rules_test, explain, completion };
+enum class command { none, analyze, rules_list, rules_check, rules_test, rules_suggest, explain,
+                     completion };
 
 struct cli_command;
 
@@ -40,6 +41,7 @@ struct options {
   bool show_prompts = false;
   std::string explain_target;
   bool verbose = false;
+  bool strict = false;  // rules check: a rule without samples is an error
   std::string shell;                        // completion: bash, zsh or fish
   std::shared_ptr<const cli_command> cli;  // completion: the command tree
 };

@@ -25,14 +25,16 @@ std::unique_ptr<rules::ruleset> load_or_report(const options& o) {
 exit_code run_rules_list(const options& o) {
   auto rs = load_or_report(o);
   if (!rs) return exit_code::error;
-  std::string out = fmt::format("{:<36} {:<15} {:>8}  {}\n", "ID", "CATEGORY", "PRIORITY", "TITLE");
+  std::string out = fmt::format("{:<40} {:<15} {:>8}  {}\n", "ID", "CATEGORY", "PRIORITY", "TITLE");
   for (int i = 0; i < rs->size(); ++i) {
     const auto& r = rs->at(i);
-    out += fmt::format("{:<36} {:<15} {:>8}  {}\n", r.id, r.category, r.priority, r.title);
-    out += fmt::format("{:<36} {:<15} {:>8}  {}\n", "", "", "",
-                       fmt::format("({}:{})", r.where.file, r.where.line));
+    out += fmt::format("{:<40} {:<15} {:>8}  {}\n", r.id, r.category, r.priority, r.title);
+    std::string where = fmt::format("({}:{})", r.where.file, r.where.line);
+    if (r.cause != r.id) where = fmt::format("cause {}  {}", r.cause, where);
+    out += fmt::format("{:<40} {:<15} {:>8}  {}\n", "", "", "", where);
   }
-  out += fmt::format("{} rules, digest {}\n", rs->size(), rs->digest());
+  out += fmt::format("{} rules, {} causes, {} sets, digest {}\n", rs->size(), rs->cause_count(),
+                     rs->sets().size(), rs->digest());
   print_out(out);
   return exit_code::ok;
 }
@@ -40,7 +42,7 @@ exit_code run_rules_list(const options& o) {
 exit_code run_rules_check(const options& o) {
   core::diagnostics problems;
   int files = 0;
-  auto rs = load_files_only(o.rule_paths, problems, files);
+  auto rs = load_files_only(o.rule_paths, problems, files, o.strict);
   print_diagnostics(problems);
   if (!rs) {
     print_error(fmt::format("{} problem{} found", problems.size(), problems.size() == 1 ? "" : "s"));
@@ -67,8 +69,10 @@ exit_code run_rules_test(const options& o) {
       int winner = ev.result == event::outcome::failure ? rs->classify(ev, scratch) : -1;
       std::string got = ev.result == event::outcome::ok          ? "ok"
                         : ev.result == event::outcome::malformed ? "malformed"
-                        : winner >= 0                            ? rs->at(winner).id
-                                                                 : "unclassified.unknown";
+                        : winner < 0                             ? "unclassified.unknown"
+                        : rs->at(winner).cause == rs->at(winner).id
+                            ? rs->at(winner).id
+                            : fmt::format("{} (rule {})", rs->at(winner).cause, rs->at(winner).id);
       bool ok = (winner == i) == want;
       (ok ? passed : failed)++;
       if (!ok || o.verbose) {

@@ -42,6 +42,7 @@ exit_code main_entry(int argc, char** argv) {
     case command::rules_list: return run_rules_list(o);
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
+    case command::rules_suggest: return run_rules_suggest(o);
     case command::explain: return run_explain(o);
     case command::completion: return run_completion(o);
     case command::none: break;
@@ -263,7 +264,7 @@ exit_code run_analyze(const options& o) {
   if (!reports) return exit_code::error;
   double stream_s = clock.lap();
 
-  aggregate::aggregator total(rules->size());
+  aggregate::aggregator total(rules->cause_count());
   for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
   double merge_s = clock.lap();
 

@@ -13,6 +13,7 @@ exit_code run_analyze(const options& o);
 exit_code run_rules_list(const options& o);
 exit_code run_rules_check(const options& o);
 exit_code run_rules_test(const options& o);
+exit_code run_rules_suggest(const options& o);
 exit_code run_explain(const options& o);
 exit_code run_completion(const options& o);
 

@@ -13,7 +13,7 @@
 namespace analyzer::cli {
 
 analyze_worker::analyze_worker(const worker_config& config)
-    : config_(config), norm_(config.rules->plan()), agg_(config.rules->size()) {}
+    : config_(config), norm_(config.rules->plan()), agg_(config.rules->cause_count()) {}
 
 std::string analyze_worker::process(const ingest::chunk& c) {
   if (config_.progress == nullptr) return process_records(c);
@@ -87,7 +87,7 @@ void analyze_worker::handle(std::string_view text, size_t capacity, std::string&
     return;
   }
   int rule = config_.rules->classify(ev_, scratch_);
-  agg_.add_failure(ev_, rule);
+  agg_.add_failure(ev_, config_.rules->cause_of(rule));
   if (config_.write_events) write_event(rule, out);
 }
 
@@ -142,7 +142,7 @@ void analyze_worker::write_event(int rule, std::string& out) {
   if (rule >= 0) {
     const rules::rule& r = config_.rules->at(rule);
     text_or_null(out, "category", r.category);
-    text_or_null(out, "cause", r.id);
+    text_or_null(out, "cause", r.cause);
     text_or_null(out, "rule", r.id);
   } else {
     out += ",\"category\":\"unclassified\",\"cause\":\"unclassified.unknown\",\"rule\":null";

@@ -13,6 +13,12 @@ bool has_errors(const diagnostics& list) {
   });
 }
 
+size_t error_count(const diagnostics& list) {
+  return static_cast<size_t>(std::count_if(list.begin(), list.end(), [](const diagnostic& d) {
+    return d.level == severity::error;
+  }));
+}
+
 namespace {
 const char* label(severity s) {
   switch (s) {

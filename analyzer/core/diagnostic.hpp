@@ -35,6 +35,9 @@ using diagnostics = std::vector<diagnostic>;
 /// True when any diagnostic is an error.
 bool has_errors(const diagnostics& list);
 
+/// How many diagnostics are errors.
+size_t error_count(const diagnostics& list);
+
 /// Renders one diagnostic as text (no colour, ends with a newline).
 std::string render(const diagnostic& d);
 

@@ -38,6 +38,8 @@ field_value auth_field(const event& ev, builtin_field id) {
   const auth_evidence& a = ev.auth;
   switch (id) {
     case builtin_field::auth_present: return field_value::of(a.present);
+    case builtin_field::auth_redacted:
+      return a.present ? field_value::of(a.redacted) : field_value{};
     case builtin_field::auth_scheme:
       return a.present ? field_value::of(a.scheme) : field_value{};
     case builtin_field::auth_well_formed:
@@ -78,6 +80,11 @@ field_value get_field(const event& ev, const field_ref& ref) {
                  ? field_value::of(*ev.request_body_json_valid)
                  : field_value{};
     case builtin_field::message: return text_or_absent(ev.message);
+    case builtin_field::message_from:
+      return ev.message.empty() ? field_value{} : text_or_absent(ev.message_from);
+    case builtin_field::request_headers_logged:
+      return ev.failure == failure_kind::none ? field_value{}
+                                              : field_value::of(ev.request_headers_logged);
     case builtin_field::task_status: return text_or_absent(ev.task_status);
     case builtin_field::task_id: return text_or_absent(ev.task_id);
     case builtin_field::request_id: return text_or_absent(ev.request_id);

@@ -29,6 +29,7 @@ enum class token_kind : uint8_t { absent, none, jwt, opaque };
 /// token itself is never kept.
 struct auth_evidence {
   bool present = false;
+  bool redacted = false;  // the value is a logger's redaction marker
   bool well_formed = false;
   std::string_view scheme;  // lower case; "none" when no scheme word
   token_kind token = token_kind::absent;
@@ -57,11 +58,13 @@ struct event {
   int status = 0;  // 0: no response
   std::optional<int64_t> code;
   std::string_view message;
+  std::string_view message_from;  // which part of the record it came from
   std::string_view error;
   std::string_view request_id;
   std::string_view task_id;
   std::string_view task_status;  // lower case
   std::optional<bool> request_body_json_valid;
+  bool request_headers_logged = false;  // failures: the log kept request headers
   auth_evidence auth;
 
   /// Values of the field_plan's items, by slot; filled for failures only.

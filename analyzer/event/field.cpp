@@ -17,11 +17,14 @@ builtin_fields() {
       {"endpoint", builtin_field::endpoint},
       {"model", builtin_field::model},
       {"request.body_json_valid", builtin_field::request_body_json_valid},
+      {"request.headers_logged", builtin_field::request_headers_logged},
       {"message", builtin_field::message},
+      {"message.from", builtin_field::message_from},
       {"task.status", builtin_field::task_status},
       {"task.id", builtin_field::task_id},
       {"request_id", builtin_field::request_id},
       {"auth.present", builtin_field::auth_present},
+      {"auth.redacted", builtin_field::auth_redacted},
       {"auth.scheme", builtin_field::auth_scheme},
       {"auth.well_formed", builtin_field::auth_well_formed},
       {"auth.token_kind", builtin_field::auth_token_kind},
@@ -72,6 +75,13 @@ std::optional<field_ref> resolve_field(std::string_view name,
     return field_ref{area, builtin_field::status, plan.slot_for(area, path)};
   }
   return std::nullopt;
+}
+
+uint16_t item_slot(const field_ref& array, std::string_view path, field_plan& plan) {
+  std::string full = plan.items[array.slot].path;
+  full += item_marker;
+  full += path;
+  return plan.slot_for(array.area, full);
 }
 
 std::string field_name(const field_ref& ref, const field_plan& plan) {

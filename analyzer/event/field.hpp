@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,16 +15,22 @@
 namespace analyzer::event {
 
 /// A value read from a record. Text views live as long as the event.
+/// `list` is the value of an item field (`contents[].type`): one value per
+/// element of the array, absent where the element lacks the field.
 struct field_value {
-  enum class kind : uint8_t { absent, boolean, number, text };
+  enum class kind : uint8_t { absent, boolean, number, text, list };
   kind type = kind::absent;
   bool boolean = false;
   double number = 0;
   std::string_view text;
+  std::span<const field_value> items;
 
-  static field_value of(bool b) { return {kind::boolean, b, 0, {}}; }
-  static field_value of(double n) { return {kind::number, false, n, {}}; }
-  static field_value of(std::string_view t) { return {kind::text, false, 0, t}; }
+  static field_value of(bool b) { return {kind::boolean, b, 0, {}, {}}; }
+  static field_value of(double n) { return {kind::number, false, n, {}, {}}; }
+  static field_value of(std::string_view t) { return {kind::text, false, 0, t, {}}; }
+  static field_value of(std::span<const field_value> l) {
+    return {kind::list, false, 0, {}, l};
+  }
   bool present() const { return type != kind::absent; }
 };
 
@@ -32,7 +39,8 @@ enum class builtin_field : uint8_t {
   status, code, failure, method, url, host, endpoint, request_body_json_valid,
   message, task_status, task_id, request_id, auth_present, auth_scheme,
   auth_well_formed, auth_token_kind, jwt_expired, jwt_not_yet_valid,
-  jwt_exp_in_s, jwt_nbf_in_s, error, duration_ms, model
+  jwt_exp_in_s, jwt_nbf_in_s, error, duration_ms, model,
+  request_headers_logged, auth_redacted, message_from
 };
 
 /// Where a non-builtin field lives in the record.
@@ -51,7 +59,8 @@ struct field_ref {
 struct field_plan {
   struct item {
     field_area area;
-    std::string path;  // header name (lower case) or dotted body path
+    std::string path;  // header name (lower case) or dotted body path;
+                       // an item field is `<array path>[].<item path>`
   };
   std::vector<item> items;
 
@@ -62,6 +71,13 @@ struct field_plan {
 /// Resolves a field name as written in a rule. Unknown names return
 /// nullopt; `plan` gains a slot for header and body paths.
 std::optional<field_ref> resolve_field(std::string_view name, field_plan& plan);
+
+/// The separator of an item field's path: `contents[].type`.
+inline constexpr std::string_view item_marker = "[].";
+
+/// The slot of an item field: `path` relative to the elements of the
+/// array field `array` (a request or response body field).
+uint16_t item_slot(const field_ref& array, std::string_view path, field_plan& plan);
 
 /// Every builtin field name, for help texts and `explain`.
 const std::vector<std::pair<std::string_view, builtin_field>>& builtin_fields();

@@ -126,22 +126,22 @@ void normalizer::impl::analyze_text_bodies(event::event& ev) {
 void normalizer::impl::compute_message(event::event& ev) {
   bool envelope_failed =
       (env.code && *env.code != 0) || (ev.status >= 400);
-  std::string_view pick;
-  if (envelope_failed && !env.message.empty() && env.message != "SUCCEED") {
-    pick = env.message;
-  }
-  for (std::string_view c : {env.error_message, env.detail, env.msg}) {
-    if (pick.empty()) pick = c;
-  }
-  if (pick.empty() && ev.failure == event::failure_kind::task) {
-    pick = env.task_message;
-  }
-  if (pick.empty() && !env.parsed) pick = message_buf;
-  if (pick.empty() && !env.message.empty() && env.message != "SUCCEED") {
-    pick = env.message;
-  }
-  if (pick.empty()) pick = ev.error;
+  std::string_view pick, from;
+  auto take = [&](std::string_view text, std::string_view source) {
+    if (!pick.empty() || text.empty()) return;
+    pick = text;
+    from = source;
+  };
+  if (envelope_failed && env.message != "SUCCEED") take(env.message, "message");
+  take(env.error_message, "error");
+  take(env.detail, "detail");
+  take(env.msg, "msg");
+  if (ev.failure == event::failure_kind::task) take(env.task_message, "task");
+  if (!env.parsed) take(message_buf, "text");
+  if (env.message != "SUCCEED") take(env.message, "message");
+  take(ev.error, "transport");
   ev.message = pick;
+  ev.message_from = from;
 }
 
 namespace {
@@ -160,11 +160,40 @@ int64_t floor_div(int64_t a, int64_t b) {
 }
 }  // namespace
 
+namespace {
+/// A value a logger wrote instead of the secret: `REDACTED`, `[Filtered]`,
+/// `<redacted>`, `***`, `xxx` (alone or after the scheme word).
+bool is_redaction_marker(std::string_view v) {
+  v = core::trim(v);
+  while (v.size() >= 2 && std::string_view("[<({\"'").find(v.front()) != std::string_view::npos &&
+         std::string_view("]>)}\"'").find(v.back()) != std::string_view::npos) {
+    v = core::trim(v.substr(1, v.size() - 2));
+  }
+  if (v.empty()) return false;
+  static constexpr std::string_view words[] = {
+      "redacted", "filtered", "hidden", "masked", "removed", "sanitized", "scrubbed", "omitted",
+      "secret", "sensitive", "private", "censored"};
+  for (std::string_view w : words) {
+    if (core::iequals(v, w)) return true;
+  }
+  auto all_of = [&](std::string_view chars) {
+    return v.find_first_not_of(chars) == std::string_view::npos;
+  };
+  return (v.size() >= 3 && all_of("*")) || (v.size() >= 3 && all_of("xX")) ||
+         v.find("***") != std::string_view::npos;
+}
+}  // namespace
+
 void normalizer::impl::compute_auth(event::event& ev) {
   event::auth_evidence& a = ev.auth;
   if (!has_authorization) return;
   a.present = true;
   std::string_view value = core::trim(authorization);
+  {
+    size_t sp = value.find_first_of(" \t");
+    a.redacted = is_redaction_marker(value) ||
+                 (sp != std::string_view::npos && is_redaction_marker(value.substr(sp)));
+  }
   size_t gap = value.find_first_of(" \t");
   std::string_view token = value;
   if (gap == std::string_view::npos) {
@@ -299,15 +328,76 @@ event::field_value scalar_value(od::value v, std::deque<std::string>& pool) {
 }
 }  // namespace
 
+namespace {
+/// `contents[].type` → ("contents", "type"); empty for other paths.
+std::pair<std::string_view, std::string_view> split_item_path(std::string_view path) {
+  size_t m = path.find(event::item_marker);
+  if (m == std::string_view::npos) return {};
+  return {path.substr(0, m), path.substr(m + event::item_marker.size())};
+}
+
+/// Can the one-pass walk read this body path? Top-level keys, and fields
+/// of the elements of a top-level array (`contents[].type`).
+bool one_pass_path(std::string_view path) {
+  auto [array, item] = split_item_path(path);
+  if (array.empty()) return path.find('.') == std::string_view::npos;
+  return array.find('.') == std::string_view::npos && item.find('.') == std::string_view::npos;
+}
+
+/// A copy of `v` that outlives the parser that read it.
+event::field_value kept(event::field_value v, std::deque<std::string>& pool) {
+  if (v.type != event::field_value::kind::text) return v;
+  pool.emplace_back(v.text);
+  return event::field_value::of(std::string_view(pool.back()));
+}
+}  // namespace
+
+// The elements of one top-level array (raw JSON text) for the item fields
+// `<key>[].<name>`: one value per element, absent where it lacks the name.
+void normalizer::impl::item_extras(std::string_view array, size_t capacity,
+                                   event::field_area area, std::string_view key,
+                                   event::event& ev) {
+  std::vector<size_t> slots;
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    auto [a, item] = split_item_path(plan.items[i].path);
+    if (plan.items[i].area == area && !a.empty() && a == key) slots.push_back(i);
+  }
+  if (slots.empty()) return;
+  std::vector<std::vector<event::field_value>> lists(slots.size());
+  od::document adoc;
+  od::array arr;
+  if (!array.empty() && !item_parser.iterate(array.data(), array.size(), capacity).get(adoc) &&
+      !adoc.get_array().get(arr)) {
+    for (auto element : arr) {
+      od::value ev_item;
+      if (element.get(ev_item)) break;
+      for (auto& l : lists) l.emplace_back();
+      (void)for_each_member(ev_item, [&](std::string_view name, od::value v) {
+        for (size_t k = 0; k < slots.size(); ++k) {
+          if (split_item_path(plan.items[slots[k]].path).second == name) {
+            lists[k].back() = kept(scalar_value(v, value_pool), value_pool);
+          }
+        }
+        return simdjson::SUCCESS;
+      });
+    }
+  }
+  for (size_t k = 0; k < slots.size(); ++k) {
+    list_pool.push_back(std::move(lists[k]));
+    ev.extras[slots[k]] = event::field_value::of(std::span<const event::field_value>(list_pool.back()));
+  }
+}
+
 // The usual case: rules ask for top-level keys of a JSON body (prompt,
-// duration, model_name...). One On Demand walk over the body, in place,
-// reads them all; nested paths, text and form bodies go through the DOM.
+// duration, model_name...) and fields of a top-level array's elements
+// (contents[].type). One On Demand walk over the body, in place, reads
+// them all; nested paths, text and form bodies go through the DOM.
 bool normalizer::impl::extras_in_one_pass(int side, event::event& ev) {
   const body_ref& body = side == 0 ? req_body : resp_body;
   auto area = side == 0 ? event::field_area::request_body : event::field_area::response_body;
   if (body.type != body_ref::kind::json) return false;
   for (const auto& item : plan.items) {
-    if (item.area == area && item.path.find('.') != std::string::npos) return false;
+    if (item.area == area && !one_pass_path(item.path)) return false;
   }
   std::string_view raw = raw_body(body);
   od::document bdoc;
@@ -318,10 +408,26 @@ bool normalizer::impl::extras_in_one_pass(int side, event::event& ev) {
     return true;  // not an object: no top-level keys to find
   }
   (void)for_each_member(obj, [&](std::string_view key, od::value v) {
+    bool items = false;
+    for (const auto& item : plan.items) {
+      items = items || (item.area == area && split_item_path(item.path).first == key);
+    }
+    event::field_value value = scalar_value(v, value_pool);
     for (size_t i = 0; i < plan.items.size(); ++i) {
       if (plan.items[i].area == area && plan.items[i].path == key) {
-        ev.extras[i] = scalar_value(v, value_pool);
+        ev.extras[i] = value;
         break;
+      }
+    }
+    if (items) {
+      // An array's raw text, copied with the padding simdjson needs.
+      std::string_view text = value.type == event::field_value::kind::text ? value.text : "";
+      if (!text.empty() && text.front() == '[') {
+        std::string& copy = value_pool.emplace_back(text);
+        copy.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+        item_extras({copy.data(), text.size()}, copy.capacity(), area, key, ev);
+      } else {
+        item_extras({}, 0, area, key, ev);  // not an array: empty lists
       }
     }
     return simdjson::SUCCESS;
@@ -338,26 +444,41 @@ void normalizer::impl::extras_from_dom(int side, event::event& ev) {
   dom::parser& dom_parser = side == 0 ? req_dom : resp_dom;
   dom::element root;
   if (text.empty() || dom_parser.parse(text.data(), text.size(), true).get(root)) return;
-  for (size_t i = 0; i < plan.items.size(); ++i) {
-    const auto& item = plan.items[i];
-    if (item.area != area) continue;
-    dom::element found;
-    bool hit = body.type == body_ref::kind::form ? lookup_form(root, item.path, found)
-                                                 : lookup(root, item.path, found);
-    if (!hit) continue;
+  auto value_of = [&](dom::element found) -> event::field_value {
     std::string_view s;
     double d = 0;
     bool b = false;
-    if (!found.get_string().get(s)) {
-      ev.extras[i] = event::field_value::of(s);
-    } else if (!found.get_double().get(d)) {
-      ev.extras[i] = event::field_value::of(d);
-    } else if (!found.get_bool().get(b)) {
-      ev.extras[i] = event::field_value::of(b);
-    } else if (!found.is_null()) {
-      value_pool.push_back(simdjson::minify(found));
-      ev.extras[i] = event::field_value::of(std::string_view(value_pool.back()));
+    if (!found.get_string().get(s)) return event::field_value::of(s);
+    if (!found.get_double().get(d)) return event::field_value::of(d);
+    if (!found.get_bool().get(b)) return event::field_value::of(b);
+    if (found.is_null()) return {};
+    value_pool.push_back(simdjson::minify(found));
+    return event::field_value::of(std::string_view(value_pool.back()));
+  };
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    const auto& item = plan.items[i];
+    if (item.area != area) continue;
+    auto [array_path, item_path] = split_item_path(item.path);
+    if (!array_path.empty()) {  // one value per element of the array
+      dom::element arr_el;
+      dom::array arr;
+      if (body.type == body_ref::kind::form || !lookup(root, array_path, arr_el) ||
+          arr_el.get_array().get(arr)) {
+        continue;
+      }
+      std::vector<event::field_value> list;
+      for (dom::element el : arr) {
+        dom::element found;
+        list.push_back(lookup(el, item_path, found) ? value_of(found) : event::field_value{});
+      }
+      list_pool.push_back(std::move(list));
+      ev.extras[i] = event::field_value::of(std::span<const event::field_value>(list_pool.back()));
+      continue;
     }
+    dom::element found;
+    bool hit = body.type == body_ref::kind::form ? lookup_form(root, item.path, found)
+                                                 : lookup(root, item.path, found);
+    if (hit) ev.extras[i] = value_of(found);
   }
 }
 

@@ -21,6 +21,7 @@ normalizer::impl::impl(const event::field_plan& p) : plan(p) {}
 void normalizer::impl::reset() {
   authorization = {};
   has_authorization = false;
+  request_header_count = 0;
   header_values.assign(plan.items.size(), std::string_view{});
   req_body = {};
   resp_body = {};
@@ -32,6 +33,7 @@ void normalizer::impl::reset() {
   har_entry = saw_request = saw_response = saw_error = false;
   message_buf.clear();
   value_pool.clear();
+  list_pool.clear();
 }
 
 error_code key_of(simdjson::simdjson_result<od::field>& f, std::string_view& out) {
@@ -120,7 +122,49 @@ error_code read_error(od::value v, std::string_view& out) {
     return simdjson::SUCCESS;
   });
 }
+
+// A wrapper's `detail` (FastAPI and friends): a text, {msg|message, type},
+// or a list of those (validation errors): the first message.
+error_code read_detail(od::value v, std::string_view& out, int depth = 0) {
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::string) return v.get_string().get(out);
+  if (t == od::json_type::array && depth == 0) {
+    od::array items;
+    if (auto e = v.get_array().get(items)) return e;
+    for (auto item : items) {
+      od::value first;
+      if (auto e = item.get(first)) return e;
+      return read_detail(first, out, depth + 1);
+    }
+    return simdjson::SUCCESS;
+  }
+  if (t != od::json_type::object) return simdjson::SUCCESS;
+  return for_each_member(v, [&](std::string_view key, od::value inner) {
+    if ((key == "msg" || key == "message") && out.empty()) out = scalar_text(inner);
+    return simdjson::SUCCESS;
+  });
+}
+
+// The fields of one task object of a task query.
+error_code scan_task(od::value v, task_fields& t) {
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
+    if (key == "task_id" || (key == "id" && t.id.empty())) {
+      t.id = scalar_text(fv);
+    } else if (key == "task_status" || (key == "status" && t.status.empty())) {
+      t.status = scalar_text(fv);
+    } else if (key == "task_status_msg" || (key == "message" && t.message.empty())) {
+      t.message = scalar_text(fv);
+    }
+    return simdjson::SUCCESS;
+  });
+}
 }  // namespace
+
+bool is_failed_status(std::string_view status) {
+  status = core::trim(status);
+  return core::iequals(status, "failed") || core::iequals(status, "error");
+}
 
 error_code normalizer::impl::parse_record(od::object top, event::event& ev) {
   return for_each_member(top, [&](std::string_view key, od::value v) {
@@ -210,6 +254,7 @@ void normalizer::impl::load_headers() {
 
 void normalizer::impl::on_header(std::string_view name, std::string_view value,
                                  field_area area) {
+  if (area == field_area::request_header && !name.empty()) ++request_header_count;
   if (area == field_area::request_header &&
       core::iequals(name, "authorization")) {
     authorization = value;
@@ -348,8 +393,13 @@ error_code normalizer::impl::scan_envelope(od::object obj) {
       env.request_id = scalar_text(v);
     } else if (key == "error") {
       return read_error(v, env.error_message);
-    } else if (key == "detail" || key == "error_description") {
+    } else if (key == "detail") {
+      return read_detail(v, env.detail);
+    } else if (key == "error_description") {
       env.detail = scalar_text(v);
+    } else if (key == "status") {
+      od::json_type t;
+      if (!v.type().get(t) && t == od::json_type::string) env.job_status = scalar_text(v);
     } else if (key == "data") {
       return scan_data(v);
     }
@@ -358,27 +408,43 @@ error_code normalizer::impl::scan_envelope(od::object obj) {
 }
 
 error_code normalizer::impl::scan_data(od::value v) {
+  auto keep = [&](const task_fields& t) {
+    env.task_id = t.id;
+    env.task_status = t.status;
+    env.task_message = t.message;
+  };
   od::array tasks;
   if (v.get_array().get(tasks) == simdjson::SUCCESS) {
-    for (auto item : tasks) {  // 2026 task queries: a list; the first task
-      od::value first;
-      if (auto e = item.get(first)) return e;
-      return scan_data(first);
+    // 2026 task queries: a list; the first failed task, else the first.
+    bool first = true;
+    for (auto item : tasks) {
+      od::value iv;
+      if (auto e = item.get(iv)) return e;
+      task_fields t;
+      if (auto e = scan_task(iv, t)) return e;
+      bool failed = is_failed_status(t.status);
+      if (first || failed) keep(t);
+      first = false;
+      if (failed) break;
     }
     return simdjson::SUCCESS;
   }
-  return for_each_member(v, [&](std::string_view key, od::value fv) {
-    if (key == "task_id" || (key == "id" && env.task_id.empty())) {
-      env.task_id = scalar_text(fv);
-    } else if (key == "task_status" ||
-               (key == "status" && env.task_status.empty())) {
-      env.task_status = scalar_text(fv);
-    } else if (key == "task_status_msg" ||
-               (key == "message" && env.task_message.empty())) {
-      env.task_message = scalar_text(fv);
-    }
-    return simdjson::SUCCESS;
-  });
+  task_fields t;
+  error_code e = scan_task(v, t);
+  keep(t);
+  return e;
+}
+
+// The task's status: the queried task's, or a wrapper job's top-level
+// `status` (resellers, aggregators) when that one failed or there is no task.
+void normalizer::impl::finish_task(event::event& ev) {
+  std::string_view status = env.task_status;
+  if (env.task_status.empty() || (is_failed_status(env.job_status) &&
+                                  !is_failed_status(env.task_status))) {
+    status = env.job_status.empty() ? env.task_status : env.job_status;
+  }
+  task_status_buf = core::to_lower(core::trim(status));
+  ev.task_status = task_status_buf;
 }
 
 normalizer::normalizer(const event::field_plan& plan)
@@ -475,8 +541,7 @@ void normalizer::impl::finish(event::event& ev) {
   ev.code = env.code;
   ev.request_id = env.request_id;
   ev.task_id = env.task_id;
-  task_status_buf = core::to_lower(core::trim(env.task_status));
-  ev.task_status = task_status_buf;
+  finish_task(ev);
 
   using event::failure_kind;
   if (ev.status <= 0) {
@@ -485,13 +550,14 @@ void normalizer::impl::finish(event::event& ev) {
     ev.failure = failure_kind::http;
   } else if (ev.code && *ev.code != 0) {
     ev.failure = failure_kind::code;
-  } else if (ev.task_status == "failed") {
+  } else if (is_failed_status(ev.task_status)) {
     ev.failure = failure_kind::task;
   }
   ev.result = ev.failure == failure_kind::none ? event::outcome::ok
                                                : event::outcome::failure;
   if (ev.result != event::outcome::failure) return;
   load_headers();
+  ev.request_headers_logged = request_header_count > 0;
   compute_message(ev);
   compute_auth(ev);
   ev.request_body_json_valid = body_json_valid();

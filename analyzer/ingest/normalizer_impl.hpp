@@ -27,13 +27,21 @@ struct body_ref {
   bool base64 = false;
 };
 
+/// One task of a task query (`data`, or an element of a `data` array).
+struct task_fields {
+  std::string_view id;
+  std::string_view status;
+  std::string_view message;
+};
+
 /// Fields of Kling's envelope and of the generic error shapes.
 struct envelope {
   std::optional<int64_t> code;
   std::string_view message;
   std::string_view msg;
   std::string_view error_message;
-  std::string_view detail;
+  std::string_view detail;      // `detail` text, `detail.msg`, `detail[0].msg`
+  std::string_view job_status;  // a wrapper's top-level `status` text
   std::string_view request_id;
   std::string_view task_id;
   std::string_view task_status;
@@ -61,10 +69,13 @@ struct normalizer::impl {
   std::string scheme_buf, copy_buf, resp_text_buf, req_text_buf, utf8_buf;
   std::string decoded_resp, decoded_req, jwt_buf;
   std::deque<std::string> value_pool;
+  std::deque<std::vector<event::field_value>> list_pool;  // item field values
+  od::parser item_parser;  // arrays whose elements rules test (any_item)
 
   // Per-record captures.
   std::string_view authorization;
   bool has_authorization = false;
+  int request_header_count = 0;  // headers the log recorded for the request
   std::vector<std::string_view> header_values;  // by plan slot
   body_ref req_body, resp_body;
   // Where the headers are: read only for failures (successes never need them).
@@ -93,6 +104,7 @@ struct normalizer::impl {
   error_code parse_post_data(od::value v);
   error_code scan_envelope(od::object obj);
   error_code scan_data(od::value v);
+  void finish_task(event::event& ev);
   error_code scan_request_body(od::object obj, event::event& ev);
   void analyze_text_bodies(event::event& ev);
   void finish(event::event& ev);
@@ -103,6 +115,8 @@ struct normalizer::impl {
   std::string_view body_text(const body_ref& body, std::string& decoded);
   std::string_view raw_body(const body_ref& body);
   bool extras_in_one_pass(int side, event::event& ev);
+  void item_extras(std::string_view array, size_t capacity, event::field_area area,
+                   std::string_view key, event::event& ev);
   void extras_from_dom(int side, event::event& ev);
 };
 
@@ -137,6 +151,9 @@ error_code for_each_member(od::value v, F&& on_member) {
 
 /// Reads a string or a number's raw text; empty for other types.
 std::string_view scalar_text(od::value v);
+
+/// A task or job status that means it failed (error-reference.md s. 1).
+bool is_failed_status(std::string_view status);
 
 /// Reads an integer from a number or a numeric string.
 std::optional<int64_t> scalar_int(od::value v);

@@ -221,6 +221,7 @@ std::string write_html(const summary& s) {
   charts_section(out, s);
   incidents_section(out, s);
   html::causes_section(out, s);
+  html::unexplained_section(out, s);
   html::breakdowns_section(out, s);
   html::inputs_section(out, s);
   footer(out, s);

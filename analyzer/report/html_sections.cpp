@@ -92,6 +92,40 @@ void other_causes(std::string& out, const summary& s) {
   out += "</tbody></table>";
 }
 
+}  // namespace
+
+void unexplained_section(std::string& out, const summary& s) {
+  const unexplained_summary& u = s.unexplained;
+  if (u.rows.empty()) return;
+  out += "<section id=\"unexplained\"><h2>Unexplained failures by message template</h2>"
+         "<p class=\"meta\">Failures no rule explains (<code>unclassified.unknown</code>), grouped "
+         "by message with numbers, ids, quoted values and URLs masked as <code>#</code>. "
+         "<code>kling-triage rules suggest</code> on the example writes a rule to start from.</p>"
+         "<table><thead><tr><th class=\"num\">Failures</th><th>Template</th><th>Statuses</th>"
+         "<th>Codes</th><th>Example</th></tr></thead><tbody>";
+  for (size_t i = 0; i < shown_templates(u); ++i) {
+    const template_row& r = u.rows[i];
+    std::string where;
+    if (r.stats->earliest) {
+      const auto& ex = *r.stats->earliest;
+      where = "<code>" + html_escape(record_position(s, ex.key.source, ex.line, ex.entry)) + "</code>";
+    }
+    out += fmt::format("<tr><td class=\"num\">{}</td><td><code>{}</code></td><td>{}</td>"
+                       "<td>{}</td><td>{}</td></tr>",
+                       group_thousands(r.stats->count), html_escape(template_text(r)),
+                       html_escape(status_counts(*r.stats)), html_escape(code_counts(*r.stats)),
+                       where);
+  }
+  out += "</tbody></table>";
+  if (int64_t rest = unlisted_failures(u); rest > 0) {
+    out += fmt::format("<p class=\"meta\">… and {} more with other templates (see --format json)</p>",
+                       count_of(rest, "failure"));
+  }
+  out += "</section>";
+}
+
+namespace {
+
 void breakdown_table(std::string& out, std::string_view title, std::string_view key_name,
                      const std::vector<breakdown_row>& rows) {
   out += fmt::format("<div><h3>{}</h3><table><thead><tr><th>{}</th><th class=\"num\">Calls</th>"

@@ -15,6 +15,7 @@ namespace analyzer::report::html {
 std::string rich_text(std::string_view s);
 
 void causes_section(std::string& out, const summary& s);
+void unexplained_section(std::string& out, const summary& s);
 void breakdowns_section(std::string& out, const summary& s);
 void inputs_section(std::string& out, const summary& s);
 

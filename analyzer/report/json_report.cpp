@@ -67,6 +67,39 @@ void write_inputs(json_writer& w, const summary& s) {
   w.end_array();
 }
 
+void write_example(json_writer& w, const summary& s, const aggregate::example& ex) {
+  w.begin_object().field("source", source_of(s, ex.key.source));
+  write_position(w, ex.line, ex.entry);
+  w.key("ts").time(ex.ts_ms);
+  w.key("status");
+  ex.status > 0 ? w.value(ex.status) : w.null();
+  w.key("code");
+  ex.code ? w.value(*ex.code) : w.null();
+  w.field("endpoint", ex.endpoint).field("request_id", ex.request_id)
+      .field("message", ex.message).end_object();
+}
+
+/// Unclassified failures by message template: the most frequent, each with
+/// its statuses, codes and earliest example; `other` counts the rest.
+void write_unexplained(json_writer& w, const summary& s) {
+  const unexplained_summary& u = s.unexplained;
+  w.key("unexplained").begin_object();
+  w.key("templates").begin_array();
+  for (const auto& r : u.rows) {
+    w.begin_object().field("template", r.text).field("count", r.stats->count)
+        .field("share", share(r.stats->count, s.unclassified));
+    int_key_map(w, "statuses", r.stats->statuses);
+    int_key_map(w, "codes", r.stats->codes);
+    w.key("example");
+    if (r.stats->earliest) write_example(w, s, *r.stats->earliest);
+    else w.null();
+    w.end_object();
+  }
+  w.end_array();
+  w.field("distinct", static_cast<int64_t>(u.distinct)).field("capped", u.capped)
+      .field("other", u.other).end_object();
+}
+
 void write_cause(json_writer& w, const summary& s, const cause_row& c) {
   const auto& st = *c.stats;
   w.begin_object()
@@ -84,17 +117,7 @@ void write_cause(json_writer& w, const summary& s, const cause_row& c) {
   int_key_map(w, "codes", st.codes);
   int_key_map(w, "endpoints", st.endpoints);
   w.key("examples").begin_array();
-  for (const auto& ex : st.examples) {
-    w.begin_object().field("source", source_of(s, ex.key.source));
-    write_position(w, ex.line, ex.entry);
-    w.key("ts").time(ex.ts_ms);
-    w.key("status");
-    ex.status > 0 ? w.value(ex.status) : w.null();
-    w.key("code");
-    ex.code ? w.value(*ex.code) : w.null();
-    w.field("endpoint", ex.endpoint).field("request_id", ex.request_id)
-        .field("message", ex.message).end_object();
-  }
+  for (const auto& ex : st.examples) write_example(w, s, ex);
   w.end_array();
   w.key("first_seen").time(st.first_seen);
   w.key("last_seen").time(st.last_seen);
@@ -193,6 +216,7 @@ std::string write_json(const summary& s) {
   w.key("causes").begin_array();
   for (const auto& c : s.causes) write_cause(w, s, c);
   w.end_array();
+  write_unexplained(w, s);
   w.key("malformed").begin_object().field("count", agg.malformed);
   w.key("examples").begin_array();
   for (const auto& m : agg.malformed_examples) {

@@ -212,6 +212,31 @@ void causes(std::string& out, const summary& s) {
   }
 }
 
+void unexplained(std::string& out, const summary& s) {
+  const unexplained_summary& u = s.unexplained;
+  if (u.rows.empty()) return;
+  out += "\n## Unexplained failures by message template\n\n"
+         "Failures no rule explains (`unclassified.unknown`), grouped by message with numbers, ids, "
+         "quoted values and URLs masked as `#`. `kling-triage rules suggest` on the example writes "
+         "a rule to start from.\n\n"
+         "| Failures | Template | Statuses | Codes | Example |\n|---:|---|---|---|---|\n";
+  for (size_t i = 0; i < shown_templates(u); ++i) {
+    const template_row& r = u.rows[i];
+    std::string where;
+    if (r.stats->earliest) {
+      const auto& ex = *r.stats->earliest;
+      where = code(record_position(s, ex.key.source, ex.line, ex.entry));
+    }
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", group_thousands(r.stats->count),
+                       code(template_text(r)), markdown_escape(status_counts(*r.stats)),
+                       markdown_escape(code_counts(*r.stats)), where);
+  }
+  if (int64_t rest = unlisted_failures(u); rest > 0) {
+    out += fmt::format("\n… and {} more with other templates (see --format json).\n",
+                       count_of(rest, "failure"));
+  }
+}
+
 void breakdown(std::string& out, std::string_view title, std::string_view key_name,
                const std::vector<breakdown_row>& rows) {
   out += fmt::format("\n### {}\n\n| {} | Calls | Failures | Failure rate |\n|---|---:|---:|---:|\n",
@@ -297,6 +322,7 @@ std::string write_markdown(const summary& s) {
   incidents(out, s);
   timeline_table(out, s);
   causes(out, s);
+  unexplained(out, s);
   breakdowns(out, s);
   inputs(out, s);
   malformed(out, s);

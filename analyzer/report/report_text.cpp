@@ -157,4 +157,42 @@ std::string incident_method_text(const incident_scan& scan) {
       p.min_bucket_failures, p.max_gap, p.min_hot_buckets);
 }
 
+namespace {
+template <typename K>
+std::string counts_text(const std::map<K, int64_t>& m, bool statuses) {
+  std::vector<std::pair<K, int64_t>> rows(m.begin(), m.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (const auto& [k, n] : rows) {
+    std::string name = statuses && k == 0 ? std::string("no response") : fmt::format("{}", k);
+    out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", name, group_thousands(n));
+  }
+  return out.empty() ? "-" : out;
+}
+}  // namespace
+
+std::string status_counts(const aggregate::template_stats& t) { return counts_text(t.statuses, true); }
+std::string code_counts(const aggregate::template_stats& t) { return counts_text(t.codes, false); }
+
+size_t shown_templates(const unexplained_summary& u) {
+  return std::min(u.rows.size(), listed_templates);
+}
+
+int64_t unlisted_failures(const unexplained_summary& u) {
+  int64_t rest = u.other;
+  for (size_t i = shown_templates(u); i < u.rows.size(); ++i) rest += u.rows[i].stats->count;
+  return rest;
+}
+
+std::string template_text(const template_row& r) {
+  return r.text.empty() ? std::string("(no message)") : log_text(r.text);
+}
+
+std::string suggest_command(const summary& s, const template_row& r) {
+  if (!r.stats->earliest) return {};
+  const auto& ex = *r.stats->earliest;
+  return "kling-triage rules suggest " + record_position(s, ex.key.source, ex.line, ex.entry);
+}
+
 }  // namespace analyzer::report

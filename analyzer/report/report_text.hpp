@@ -81,6 +81,22 @@ std::string_view retryable_meaning(std::string_view advice);
 /// One sentence on how incident windows were found, with the figures.
 std::string incident_method_text(const incident_scan& scan);
 
+/// A template's statuses or codes, most frequent first: "400 (12), 422 (3)";
+/// status 0 is "no response"; "-" when there are none.
+std::string status_counts(const aggregate::template_stats& t);
+std::string code_counts(const aggregate::template_stats& t);
+/// A template as shown: itself, or "(no message)".
+std::string template_text(const template_row& r);
+/// The command that writes a rule for a template's example.
+std::string suggest_command(const summary& s, const template_row& r);
+
+/// How many templates of unexplained failures the text, Markdown and HTML
+/// reports list (JSON lists unexplained_summary::listed).
+inline constexpr size_t listed_templates = 10;
+/// The templates those reports list, and the failures of all the others.
+size_t shown_templates(const unexplained_summary& u);
+int64_t unlisted_failures(const unexplained_summary& u);
+
 /// How many causes are shown in full (the rest go to a compact table).
 inline constexpr size_t detailed_causes = 10;
 

@@ -8,6 +8,23 @@
 
 namespace analyzer::report {
 
+namespace {
+void fill_unexplained(summary& s) {
+  const auto& table = s.agg->unexplained;
+  unexplained_summary& u = s.unexplained;
+  for (const auto& [key, st] : table.entries()) u.rows.push_back({key.second, &st});
+  std::sort(u.rows.begin(), u.rows.end(), [](const template_row& a, const template_row& b) {
+    if (a.stats->count != b.stats->count) return a.stats->count > b.stats->count;
+    return a.text < b.text;
+  });
+  u.distinct = u.rows.size();
+  u.capped = table.capped();
+  if (u.rows.size() > unexplained_summary::listed) u.rows.resize(unexplained_summary::listed);
+  u.other = s.unclassified;
+  for (const auto& r : u.rows) u.other -= r.stats->count;
+}
+}  // namespace
+
 summary summary::build(const aggregate::aggregator& agg,
                        const rules::ruleset& rules,
                        std::vector<input_info> inputs) {
@@ -32,8 +49,8 @@ summary summary::build(const aggregate::aggregator& agg,
                    "on an example to see its fields, then see rules/README.md."};
       s.unclassified = st.count;
     } else {
-      const rules::rule& r = rules.at(static_cast<int>(i));
-      row.id = r.id;
+      const rules::rule& r = rules.cause_rule(static_cast<int>(i));
+      row.id = r.cause;
       row.category = r.category;
       row.title = r.title;
       row.retryable = rules::name_of(r.retryable);
@@ -50,6 +67,7 @@ summary summary::build(const aggregate::aggregator& agg,
   for (const auto& [id, n] : by_category) s.categories.push_back({id, n});
   std::stable_sort(s.categories.begin(), s.categories.end(),
                    [](const category_row& a, const category_row& b) { return a.count > b.count; });
+  fill_unexplained(s);
   fill_timeline(s);
   return s;
 }

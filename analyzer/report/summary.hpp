@@ -34,6 +34,21 @@ struct cause_row {
   const aggregate::cause_stats* stats = nullptr;
 };
 
+/// Unclassified failures that share a message template.
+struct template_row {
+  std::string text;  // the template; empty for failures without a message
+  const aggregate::template_stats* stats = nullptr;
+};
+
+/// The failures no rule explains, grouped by message template.
+struct unexplained_summary {
+  static constexpr size_t listed = 50;
+  std::vector<template_row> rows;  // count desc, then template; at most `listed`
+  size_t distinct = 0;             // templates tracked (at most template_table::limit)
+  bool capped = false;             // there were more templates than the table keeps
+  int64_t other = 0;               // unclassified failures not in `rows`
+};
+
 struct category_row {
   std::string id;
   int64_t count = 0;
@@ -82,6 +97,7 @@ struct summary {
   std::vector<cause_row> causes;        // count desc, then id; count > 0
   std::vector<category_row> categories; // count desc, then id
   int64_t unclassified = 0;
+  unexplained_summary unexplained;
   struct timeline timeline;
   std::vector<incident> incidents;
   std::vector<gate_result> gate;  // empty without --fail-on

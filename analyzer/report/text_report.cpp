@@ -151,6 +151,30 @@ void write_causes(std::string& out, const summary& s, const style& st) {
   out += "\n" + st.bold("By category") + "  " + wrap_text(cats, 98, 13, 13) + "\n";
 }
 
+/// The unexplained failures by message template, most frequent first, each
+/// with the command that writes a rule for it.
+void write_unexplained(std::string& out, const summary& s, const style& st) {
+  const unexplained_summary& u = s.unexplained;
+  if (u.rows.empty()) return;
+  out += "\n" + st.bold("Unexplained failures by message template") +
+         st.dim("  (unclassified.unknown; numbers, ids, quoted values and URLs masked as #)") + "\n";
+  for (size_t i = 0; i < shown_templates(u); ++i) {
+    const template_row& r = u.rows[i];
+    out += fmt::format("\n  {:>6}  {}\n", group_thousands(r.stats->count),
+                       wrap_text(template_text(r), 98, 10, 10));
+    out += "          " + st.dim(fmt::format("status {} · code {}", status_counts(*r.stats),
+                                             code_counts(*r.stats))) + "\n";
+    if (r.stats->earliest) {
+      out += "          " + st.dim(fmt::format("e.g. {}", suggest_command(s, r))) + "\n";
+    }
+  }
+  if (int64_t rest = unlisted_failures(u); rest > 0) {
+    out += st.dim(fmt::format("\n  … and {} more with other templates (see --format json)\n",
+                              count_of(rest, "failure")));
+  }
+  out += "\n";
+}
+
 /// At most 5 lines: one per incident window (4 at most), then a count.
 void write_incidents(std::string& out, const summary& s, const style& st) {
   if (s.incidents.empty()) return;
@@ -247,14 +271,16 @@ std::string write_text(const summary& s, bool color) {
   write_header(out, s, st);
   write_gate(out, s, st);
   write_causes(out, s, st);
+  write_unexplained(out, s, st);
   write_incidents(out, s, st);
   write_statuses(out, s, st);
   write_inputs(out, s, st);
   write_malformed(out, s, st);
   if (s.unclassified > 0) {
     std::string note = fmt::format(
-        "{} failure{} matched no rule: see unclassified.unknown above, and "
-        "`kling-triage explain` on an example.", group_thousands(s.unclassified),
+        "{} failure{} matched no rule: see the templates above; `kling-triage rules suggest "
+        "FILE:LINE` writes a rule for one, `kling-triage explain` shows its fields.",
+        group_thousands(s.unclassified),
         s.unclassified == 1 ? "" : "s");
     out += "\n" + st.yellow(wrap_text(note, text_width - 1, 0, 0)) + "\n";
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,17 +16,25 @@ struct rule_source {
   std::string name;
   std::string text;
   bool builtin = false;
+  /// A rule without samples is an error (always for the bundled pack; for
+  /// other files with `rules check --strict`), else a warning.
+  bool require_samples = false;
 };
 
 /// Everything loaded so far: rules in load order, their regexes, the field
-/// plan they need, and every problem found.
+/// plan they need, the named value sets, and every problem found. After
+/// resolve_library(): the causes, and every `{in: set}` filled in.
 struct rule_library {
   std::vector<rule> rules;
   std::vector<regex_spec> regexes;
   event::field_plan plan;
+  std::map<std::string, value_set, std::less<>> sets;
+  std::vector<cause_def> causes;  // dense, in order of first rule
+  bool resolved = false;          // resolve_library() has run
   core::diagnostics problems;
   std::vector<std::string> sources;  // names, in load order
   std::string source_text;           // all texts, for the digest
+  std::map<std::string, std::string, std::less<>> texts;  // by name, for snippets
 };
 
 /// Adds one file to the text a ruleset's digest is computed from (its name
@@ -45,8 +54,20 @@ void load_rule_file(const rule_source& src, rule_library& lib);
 
 /// Adds a layer of rules: a rule whose id is already in `base` from an
 /// earlier layer replaces it in place; a duplicate id within `layer` is an
-/// error naming both places.
+/// error naming both places. A set of the layer replaces a base set of the
+/// same name (so a user file can extend `kling_codes` or `models`).
 void merge_layer(rule_library& base, rule_library&& layer);
+
+/// After the last layer: fills every `{in: name}` / `{not_in: name}` from
+/// the sets (an unknown name is a problem with a "did you mean"), and
+/// groups rules into causes: the first rule of a cause defines its
+/// metadata (category and title required), the others inherit it and may
+/// only repeat it unchanged. Problems go to `lib.problems`.
+void resolve_library(rule_library& lib);
+
+/// Closest of `options` to `word` (edit distance below 3), as
+/// "did you mean `x`? ", or empty.
+std::string suggest_name(std::string_view word, const std::vector<std::string_view>& options);
 
 /// The bundled pack embedded at build time, in file order.
 std::vector<rule_source> builtin_rule_sources();

@@ -26,9 +26,11 @@ bool same_field(const event::field_ref& a, const event::field_ref& b) {
 }
 }  // namespace
 
-/// All regexes that test one field, matched in a single pass.
+/// All regexes that test one field, matched in a single pass (once per
+/// event; for an item field, once per element).
 struct regex_group {
   event::field_ref field;
+  bool item_field = false;
   std::unique_ptr<RE2::Set> set;
   std::vector<int> ids;  // set index → regex id
 };
@@ -46,8 +48,12 @@ struct match_scratch::state {
   // thread (so no locks, and the same result on every thread).
   std::unordered_map<uint64_t, std::vector<int>> candidates;
   std::vector<int> odd;  // the list for an uncacheable key
-  uint32_t generation = 0;
-  std::vector<uint32_t> group_generation;
+  // Regex-set results are valid while a group's generation equals the
+  // event's (or, for item fields, the element's); one counter for both.
+  uint64_t counter = 0;
+  uint64_t event_generation = 0;
+  uint64_t item_generation = 0;
+  std::vector<uint64_t> group_generation;
   std::vector<uint8_t> hit;  // by regex id
   std::vector<int> matches;
 };
@@ -61,10 +67,16 @@ ruleset::~ruleset() = default;
 
 namespace {
 
-void collect_regexes(const condition& c, std::vector<std::pair<int, event::field_ref>>& out) {
+struct regex_use {
+  int id;
+  event::field_ref field;
+  bool item_field;
+};
+
+void collect_regexes(const condition& c, std::vector<regex_use>& out) {
   if (c.type == condition::kind::field) {
     std::function<void(const matcher&)> walk = [&](const matcher& m) {
-      if (m.type == matcher::kind::regex) out.emplace_back(m.regex, c.field);
+      if (m.type == matcher::kind::regex) out.push_back({m.regex, c.field, c.item_field});
       for (const auto& in : m.inner) walk(in);
     };
     walk(c.match);
@@ -77,21 +89,25 @@ void collect_regexes(const condition& c, std::vector<std::pair<int, event::field
 std::unique_ptr<ruleset> ruleset::compile(rule_library lib,
                                           core::diagnostics& problems) {
   std::unique_ptr<ruleset> rs(new ruleset());
+  if (!lib.resolved) resolve_library(lib);
+  for (auto& p : lib.problems) problems.push_back(std::move(p));
+  lib.problems.clear();
   rs->digest_ = "sha256:" + core::sha256_hex(lib.source_text);
   rs->c_ = std::make_unique<compiled>();
   compiled& c = *rs->c_;
 
-  std::vector<std::pair<int, event::field_ref>> uses;
+  std::vector<regex_use> uses;
   for (const auto& r : lib.rules) collect_regexes(r.when, uses);
   c.group_of.assign(lib.regexes.size(), -1);
-  for (const auto& [id, field] : uses) {
+  for (const auto& [id, field, item] : uses) {
     if (c.group_of[static_cast<size_t>(id)] >= 0) continue;
-    auto it = std::find_if(c.groups.begin(), c.groups.end(),
-                           [&](const regex_group& g) { return same_field(g.field, field); });
+    auto it = std::find_if(c.groups.begin(), c.groups.end(), [&](const regex_group& g) {
+      return same_field(g.field, field) && g.item_field == item;
+    });
     if (it == c.groups.end()) {
       RE2::Options opts;
       opts.set_log_errors(false);
-      c.groups.push_back({field, std::make_unique<RE2::Set>(opts, RE2::UNANCHORED), {}});
+      c.groups.push_back({field, item, std::make_unique<RE2::Set>(opts, RE2::UNANCHORED), {}});
       it = c.groups.end() - 1;
     }
     const regex_spec& spec = lib.regexes[static_cast<size_t>(id)];
@@ -136,6 +152,7 @@ std::string value_text(const event::field_value& v) {
       }
       return fmt::format("{}", v.number);
     case k::text: return std::string(v.text);
+    case k::list: return fmt::format("a list of {}", v.items.size());
   }
   return {};
 }
@@ -149,7 +166,8 @@ std::optional<double> numeric(const event::field_value& v) {
 bool equals(const event::field_value& v, const literal& l) {
   using k = event::field_value::kind;
   switch (v.type) {
-    case k::absent: return false;
+    case k::absent:
+    case k::list: return false;
     case k::boolean: return l.boolean && *l.boolean == v.boolean;
     case k::number: return l.number && *l.number == v.number;
     case k::text:
@@ -221,6 +239,7 @@ tri prejudge(const condition& c, const event::event& key) {
       tri t = prejudge(c.children.front(), key);
       return t == tri::yes ? tri::no : t == tri::no ? tri::yes : tri::maybe;
     }
+    case condition::kind::any_item: return tri::maybe;
     case condition::kind::field: break;
   }
   using event::builtin_field;
@@ -234,54 +253,169 @@ tri prejudge(const condition& c, const event::event& key) {
 
 }  // namespace
 
+namespace {
+
+std::string literal_text(const literal& l) {
+  if (l.number || l.boolean) return l.text;
+  return fmt::format("'{}'", l.text);
+}
+
+std::string list_text(const std::vector<literal>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size() && i < 6; ++i) {
+    out += (i > 0 ? ", " : "") + literal_text(values[i]);
+  }
+  if (values.size() > 6) out += fmt::format(", … {} in all", values.size());
+  return out + "]";
+}
+
+}  // namespace
+
+/// A matcher as text: `= 401`, `in kling_codes`, `=~ 'risk control'`.
+std::string describe(const matcher& m, const std::vector<regex_spec>& regexes) {
+  switch (m.type) {
+    case matcher::kind::equals: return "= " + literal_text(m.values.front());
+    case matcher::kind::one_of:
+      return m.set_name.empty() ? "in " + list_text(m.values) : "in " + m.set_name;
+    case matcher::kind::regex:
+      return fmt::format("=~ '{}'", core::shorten(regexes[static_cast<size_t>(m.regex)].pattern, 70));
+    case matcher::kind::range:
+      return fmt::format("in range [{}, {}]", m.lo ? fmt::format("{}", *m.lo) : "…",
+                         m.hi ? fmt::format("{}", *m.hi) : "…");
+    case matcher::kind::exists: return m.exists ? "exists" : "is absent";
+    case matcher::kind::negate: {
+      const matcher& in = m.inner.front();
+      if (in.type == matcher::kind::one_of && !in.set_name.empty()) return "not_in " + in.set_name;
+      return "not " + describe(in, regexes);
+    }
+  }
+  return {};
+}
+
 /// Evaluates conditions against one event (the scratch caches regex sets).
+/// With a `held` list, records each condition that held (for explain).
 class evaluator {
  public:
-  evaluator(const ruleset::compiled& c, const event::event& ev,
-            match_scratch::state& s)
-      : c_(c), ev_(ev), s_(s) {}
+  evaluator(const ruleset::compiled& c, const std::vector<regex_spec>& regexes,
+            const event::event& ev, match_scratch::state& s)
+      : c_(c), regexes_(regexes), ev_(ev), s_(s) {}
 
-  bool holds(const condition& cond, std::string* failed) {
+  bool holds(const condition& cond, std::string* failed,
+             std::vector<std::string>* held = nullptr, std::string* failed_field = nullptr) {
     switch (cond.type) {
       case condition::kind::all:
         for (const auto& ch : cond.children) {
-          if (!holds(ch, failed)) return false;
+          if (!holds(ch, failed, held, failed_field)) return false;
         }
         return true;
       case condition::kind::any:
         for (const auto& ch : cond.children) {
-          if (holds(ch, nullptr)) return true;
+          size_t mark = held != nullptr ? held->size() : 0;
+          if (holds(ch, nullptr, held)) return true;
+          if (held != nullptr) held->resize(mark);
         }
-        if (failed != nullptr) *failed = "none of the `any:` alternatives held";
+        if (failed != nullptr) *failed = at(cond, "no alternative held");
         return false;
       case condition::kind::negate:
-        if (!holds(cond.children.front(), nullptr)) return true;
-        if (failed != nullptr) *failed = "a `not:` condition held";
+        if (!holds(cond.children.front(), nullptr)) {
+          if (held != nullptr) held->push_back(at(cond, "not: " + summary(cond.children.front())));
+          return true;
+        }
+        if (failed != nullptr) *failed = at(cond, "its condition held");
         return false;
+      case condition::kind::any_item: return any_item(cond, failed, held);
       case condition::kind::field: break;
     }
-    event::field_value v = event::get_field(ev_, cond.field);
-    if (match(cond.match, cond.field, v)) return true;
+    event::field_value v = value_of(cond);
+    if (match(cond.match, v)) {
+      if (held != nullptr) {
+        held->push_back(at(cond, fmt::format("{} {}", cond.field_text, describe(cond.match, regexes_))));
+      }
+      return true;
+    }
     if (failed != nullptr) {
-      *failed = fmt::format("`{}` is {}", cond.field_text, value_text(v));
+      *failed = at(cond, fmt::format("`{}` is {}", cond.field_text, value_text(v)));
+      if (failed_field != nullptr) *failed_field = cond.field_text;
     }
     return false;
   }
 
  private:
-  bool match(const matcher& m, const event::field_ref& f,
-             const event::field_value& v) {
-    if (m.type == matcher::kind::negate) return !match(m.inner.front(), f, v);
-    if (m.type == matcher::kind::regex) return v.present() && regex_hit(m.regex, v);
+  /// `any[1].all[2]: <text>`; the element index replaces `[]` inside any_item.
+  std::string at(const condition& c, std::string text) const {
+    if (c.path.empty()) return text;
+    std::string path = c.path;
+    if (item_ >= 0) {
+      if (size_t p = path.find("[]"); p != std::string::npos) {
+        path.replace(p, 2, fmt::format("[{}]", item_));
+      }
+    }
+    return path + ": " + text;
+  }
+
+  /// One line for a condition that is shown whole (a `not:`).
+  std::string summary(const condition& c) const {
+    switch (c.type) {
+      case condition::kind::field:
+        return fmt::format("{} {}", c.field_text, describe(c.match, regexes_));
+      case condition::kind::any_item: return c.field_text + " any_item {" + summary(c.children.front()) + "}";
+      case condition::kind::all: {
+        std::string out;
+        for (const auto& ch : c.children) out += (out.empty() ? "" : ", ") + summary(ch);
+        return out;
+      }
+      case condition::kind::any: return "any: […]";
+      case condition::kind::negate: return "not: {…}";
+    }
+    return {};
+  }
+
+  event::field_value value_of(const condition& cond) const {
+    event::field_value v = event::get_field(ev_, cond.field);
+    if (!cond.item_field) return v;
+    if (v.type != event::field_value::kind::list || item_ < 0 ||
+        static_cast<size_t>(item_) >= v.items.size()) {
+      return {};
+    }
+    return v.items[static_cast<size_t>(item_)];
+  }
+
+  bool any_item(const condition& cond, std::string* failed, std::vector<std::string>* held) {
+    event::field_ref count_ref = cond.field;
+    count_ref.slot = cond.count_slot;
+    event::field_value list = event::get_field(ev_, count_ref);
+    size_t n = list.type == event::field_value::kind::list ? list.items.size() : 0;
+    for (size_t i = 0; i < n; ++i) {
+      item_ = static_cast<int>(i);
+      s_.item_generation = ++s_.counter;  // item regex results: per element
+      size_t mark = held != nullptr ? held->size() : 0;
+      bool ok = holds(cond.children.front(), nullptr, held);
+      item_ = -1;
+      if (ok) return true;
+      if (held != nullptr) held->resize(mark);
+    }
+    if (failed != nullptr) {
+      *failed = at(cond, n == 0 ? fmt::format("`{}` has no elements", cond.field_text)
+                                : fmt::format("no element of `{}` matches", cond.field_text));
+    }
+    return false;
+  }
+
+  bool match(const matcher& m, const event::field_value& v) {
+    if (m.type == matcher::kind::negate) return !match(m.inner.front(), v);
+    if (m.type == matcher::kind::regex) {
+      return v.present() && v.type != event::field_value::kind::list && regex_hit(m.regex, v);
+    }
     return match_exact(m, v).value_or(false);
   }
 
   bool regex_hit(int id, const event::field_value& v) {
     int g = c_.group_of[static_cast<size_t>(id)];
     if (g < 0) return false;
-    if (s_.group_generation[static_cast<size_t>(g)] != s_.generation) {
-      s_.group_generation[static_cast<size_t>(g)] = s_.generation;
-      const regex_group& group = c_.groups[static_cast<size_t>(g)];
+    const regex_group& group = c_.groups[static_cast<size_t>(g)];
+    uint64_t gen = group.item_field ? s_.item_generation : s_.event_generation;
+    if (s_.group_generation[static_cast<size_t>(g)] != gen) {
+      s_.group_generation[static_cast<size_t>(g)] = gen;
       for (int rid : group.ids) s_.hit[static_cast<size_t>(rid)] = 0;
       std::string owned;
       std::string_view text = v.text;
@@ -298,8 +432,10 @@ class evaluator {
   }
 
   const ruleset::compiled& c_;
+  const std::vector<regex_spec>& regexes_;
   const event::event& ev_;
   match_scratch::state& s_;
+  int item_ = -1;  // the any_item element being evaluated
 };
 
 namespace {
@@ -310,17 +446,14 @@ match_scratch::state& prepare(match_scratch& scratch, const ruleset::compiled& c
     s.group_generation.assign(c.groups.size(), 0);
     s.hit.assign(regex_count, 0);
   }
-  if (++s.generation == 0) {  // wrapped: forget every cached result
-    std::fill(s.group_generation.begin(), s.group_generation.end(), 0);
-    s.generation = 1;
-  }
+  s.event_generation = ++s.counter;  // 64 bits: never wraps
   return s;
 }
 }  // namespace
 
 int ruleset::classify(const event::event& ev, match_scratch& scratch) const {
   auto& s = prepare(scratch, *c_, lib_.regexes.size());
-  evaluator e(*c_, ev, s);
+  evaluator e(*c_, lib_.regexes, ev, s);
   for (int idx : candidates(ev, s)) {
     if (e.holds(lib_.rules[static_cast<size_t>(idx)].when, nullptr)) return idx;
   }
@@ -360,19 +493,21 @@ const std::vector<int>& ruleset::candidates(const event::event& ev,
 bool ruleset::holds(int index, const event::event& ev,
                     match_scratch& scratch) const {
   auto& s = prepare(scratch, *c_, lib_.regexes.size());
-  evaluator e(*c_, ev, s);
+  evaluator e(*c_, lib_.regexes, ev, s);
   return e.holds(lib_.rules[static_cast<size_t>(index)].when, nullptr);
 }
 
 std::vector<rule_trace> ruleset::trace(const event::event& ev,
                                        match_scratch& scratch) const {
   auto& s = prepare(scratch, *c_, lib_.regexes.size());
-  evaluator e(*c_, ev, s);
+  evaluator e(*c_, lib_.regexes, ev, s);
   std::vector<rule_trace> out;
   for (int idx : c_->order) {
     rule_trace t;
     t.rule = idx;
-    t.matched = e.holds(lib_.rules[static_cast<size_t>(idx)].when, &t.failed_condition);
+    t.matched = e.holds(lib_.rules[static_cast<size_t>(idx)].when, &t.failed_condition, &t.held,
+                        &t.failed_field);
+    if (!t.matched) t.held.clear();
     out.push_back(std::move(t));
   }
   return out;

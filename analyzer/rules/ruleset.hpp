@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,10 @@
 #include "analyzer/rules/rule_loader.hpp"
 
 namespace analyzer::rules {
+
+/// A matcher as text for explanations: `= 401`, `in kling_codes`,
+/// `not_in kling_codes`, `=~ 'risk control'`, `exists`.
+std::string describe(const matcher& m, const std::vector<regex_spec>& regexes);
 
 /// Per-thread scratch for matching (regex-set results cached per event).
 class match_scratch {
@@ -26,6 +31,11 @@ struct rule_trace {
   int rule = -1;
   bool matched = false;
   std::string failed_condition;  // the first condition that did not hold
+  std::string failed_field;      // its field, when it tested one (as written)
+  /// When it matched: each condition that held, with its place in `when`
+  /// (`any[1].all[2]: message =~ 'expired'`); for `any:` the alternative
+  /// that held, for `any_item` the element.
+  std::vector<std::string> held;
 };
 
 /// The compiled rules. Regexes are compiled once, grouped per field into
@@ -55,6 +65,22 @@ class ruleset {
 
   const rule& at(int index) const { return lib_.rules[static_cast<size_t>(index)]; }
   int size() const { return static_cast<int>(lib_.rules.size()); }
+
+  /// Causes: a dense index over the distinct cause ids, in order of their
+  /// first rule. Reports and events key on causes; several rules may
+  /// produce one.
+  int cause_count() const { return static_cast<int>(lib_.causes.size()); }
+  const std::string& cause_id(int cause) const {
+    return lib_.causes[static_cast<size_t>(cause)].id;
+  }
+  /// The rule that defines a cause's metadata (category, title, fixes...).
+  const rule& cause_rule(int cause) const {
+    return at(lib_.causes[static_cast<size_t>(cause)].first_rule);
+  }
+  /// The cause a rule produces; -1 for -1 (unclassified).
+  int cause_of(int rule) const { return rule < 0 ? -1 : at(rule).cause_index; }
+  /// The named value sets, after every layer.
+  const std::map<std::string, value_set, std::less<>>& sets() const { return lib_.sets; }
   const event::field_plan& plan() const { return lib_.plan; }
   const std::vector<std::string>& sources() const { return lib_.sources; }
   /// `sha256:<hex>` over every rule file's name and text, in load order.

@@ -8,7 +8,7 @@
 For bash, zsh and fish: each command offers exactly the subcommands and the
 options its --help lists; a few lines complete to what a user expects
 (--format values, a file name, cause ids after `--fail-on cause:`); and the
-cause ids offered are those of `rules list`. bash runs the real completion
+cause ids offered are the causes of `rules list`. bash runs the real completion
 function with bash-completion loaded; zsh completes in an interactive shell on
 a pseudo-terminal (zsh_complete.zsh); fish uses `complete -C`. Runs in ROOT
 (file names complete against samples/).
@@ -33,7 +33,8 @@ CASES = [
     ("kling-triage analyze --format ", {"text", "json", "markdown", "html"}, True),
     ("kling-triage analyze -f m", {"markdown"}, True),
     ("kling-triage analyze --color ", {"auto", "always", "never"}, True),
-    ("kling-triage rules ", {"list", "check", "test"}, True),
+    ("kling-triage rules ", {"list", "check", "test", "suggest"}, True),
+    ("kling-triage rules check --s", {"--strict"}, True),
     ("kling-triage rules test --v", {"--verbose"}, True),
     ("kling-triage explain --input-format ", {"auto", "jsonl", "har"}, True),
     ("kling-triage completion ", {"bash", "zsh", "fish"}, True),
@@ -94,9 +95,13 @@ def shlex_quote(s):
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def rule_ids(binary):
+def cause_ids(binary):
+    """The causes `rules list` shows: a rule's id, or the `cause X` under it
+    when it produces another rule's cause."""
     out = subprocess.run([binary, "rules", "list"], capture_output=True, text=True, check=True).stdout
-    ids = {m.group(1) for m in re.finditer(r"^([a-z_]+\.[a-z0-9_.]+)\s", out, re.M)}
+    ids = set()
+    for m in re.finditer(r"^([a-z_]+\.[a-z0-9_.]+)\s.*\n\s+(?:cause (\S+)\s+)?\(", out, re.M):
+        ids.add(m.group(2) or m.group(1))
     return ids | {"unclassified.unknown"}
 
 
@@ -124,7 +129,7 @@ def check_shell(name, complete, binary):
         if (got != want) if exact else not want <= got:
             problems.append(f"{name}: `{line}` offers {sorted(got)}, expected {sorted(want)}")
     causes = {c[len("cause:"):] for c in complete("kling-triage analyze --fail-on cause:")} - {""}
-    ids = rule_ids(binary)
+    ids = cause_ids(binary)
     if causes != ids:
         problems.append(f"{name}: cause ids offered differ from `rules list`: "
                         f"missing {sorted(ids - causes)}, extra {sorted(causes - ids)}")

@@ -131,6 +131,25 @@ def text(s):
 EMPTY = ("empty",)
 
 
+def detail(message):
+    """FastAPI-style gateways: {"detail": "text"}."""
+    return ("json", {"detail": message})
+
+
+def detail_obj(message, kind="upstream_error"):
+    return ("json", {"detail": {"msg": message, "type": kind}})
+
+
+def detail_list(message, loc=("body",), kind="value_error"):
+    return ("json", {"detail": [{"loc": list(loc), "msg": message, "type": kind}]})
+
+
+def job(status, message, key="error"):
+    """A wrapper's (reseller's, aggregator's) job object, answered with HTTP 200."""
+    return ("json", {"id": "job_" + R.new_task_id()[5:17].lower(), "status": status,
+                     "model": "kling-v2-6", key: message})
+
+
 def html(title, extra=""):
     return ("text", f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
                     f"<center><h1>{title}</h1></center>{extra}\r\n<hr><center>nginx</center>\r\n"
@@ -138,14 +157,16 @@ def html(title, extra=""):
 
 
 def call(cause, url=T2V, method="POST", auth=JWT_OK, req_body="default", status=None,
-         resp=None, resp_headers=None, error=None, no_request=False):
+         resp=None, resp_headers=None, error=None, no_request=False, no_headers=False):
+    """no_headers: the logger kept no request headers at all (HAR: an empty list)."""
     if req_body == "default":
         req_body = None if method == "GET" else (
             N26_BODY if url.startswith(HOST + "/text-to") else
             I2V_BODY if "image2video" in url or "image-to" in url else VIDEO_BODY)
     return {"cause": cause, "url": url, "method": method, "auth": auth,
             "req_body": req_body, "status": status, "resp": resp,
-            "resp_headers": resp_headers or {}, "error": error, "no_request": no_request}
+            "resp_headers": resp_headers or {}, "error": error, "no_request": no_request,
+            "no_headers": no_headers}
 
 
 def query_url(kind="text2video"):
@@ -338,7 +359,7 @@ def scenarios():
     a(call(c, status=400, resp=gen("Invalid JSON in request body: unexpected token } at position 61"),
            no_request=True))
     c = "bad_request.invalid_model"
-    a(call(c, req_body=body(VIDEO_BODY, model_name="kling-v3"), status=400,
+    a(call(c, req_body=body(VIDEO_BODY, model_name="kling-v9"), status=400,
            resp=env(1201, "Invalid parameter")))
     a(call(c, url=I2V, req_body=body(I2V_BODY, model_name="kling-v1-7"), status=404,
            resp=env(1203, "Requested resource does not exist")))
@@ -442,6 +463,8 @@ def scenarios():
     a(net(c, "Multiple exceptions: [Errno 60] Connect call failed ('203.0.113.10', 443)"))
     a(net(c, "('Connection aborted.', RemoteDisconnected('Remote end closed connection "
              "without response'))"))
+    # ---- classes seen on real failures (error-reference.md sections 2, 3 and 7)
+    scenarios_real_world(a)
     # ---- nothing explains these
     c = "unclassified.unknown"
     a(call(c, status=418, resp=text("I'm a teapot")))
@@ -465,6 +488,203 @@ def scenarios():
     a(call(c, url=query_url(), method="GET", auth=("jwt", 1800, -5, "bearer {t}"), status=200,
            resp=task("submitted")))
     return S
+
+
+# Transport texts of other HTTP clients (error-reference.md section 7).
+TIMEOUT_TEXTS = [
+    'Post "%s": context deadline exceeded' % T2V,
+    "read tcp 10.0.3.17:53622->203.0.113.10:443: i/o timeout",
+    'Post "%s": net/http: request canceled (Client.Timeout exceeded while awaiting headers)' % T2V,
+    "ConnectTimeout: HTTPSConnectionPool(host='api-singapore.klingai.com', port=443): Max retries "
+    "exceeded with url: /v1/videos/text2video (Caused by ConnectTimeoutError(<urllib3.connection."
+    "HTTPSConnection object at 0x7f3b2c1d0e50>, 'Connection to api-singapore.klingai.com timed out. "
+    "(connect timeout=10)'))",
+    "httpx.ReadTimeout: The read operation timed out",
+    "httpx.ConnectTimeout: timed out",
+    "asyncio.TimeoutError",
+    "connect ETIMEDOUT 203.0.113.10:443",
+    "Error: ESOCKETTIMEDOUT",
+    "ConnectTimeoutError: Connect Timeout Error (attempted address: api-singapore.klingai.com:443, "
+    "timeout: 10000ms) [UND_ERR_CONNECT_TIMEOUT]",
+    "HeadersTimeoutError: Headers Timeout Error [UND_ERR_HEADERS_TIMEOUT]",
+    "TimeoutError: The operation was aborted due to timeout",
+    "AbortError: This operation was aborted",
+    "AxiosError: ECONNABORTED",
+    "java.net.SocketTimeoutException: Read timed out",
+    "java.net.http.HttpTimeoutException: request timed out",
+    "System.Threading.Tasks.TaskCanceledException: The request was canceled due to the configured "
+    "HttpClient.Timeout of 100 seconds elapsing.",
+    "System.Net.WebException: The operation has timed out.",
+    "curl: (28) Operation timed out after 30001 milliseconds with 0 bytes received",
+]
+CONNECTION_TEXTS = [
+    'Post "%s": dial tcp 203.0.113.10:443: connect: connection refused' % T2V,
+    "dial tcp: lookup api-singapore.klingai.com: no such host",
+    "read tcp 10.0.3.17:53622->203.0.113.10:443: read: connection reset by peer",
+    'Post "%s": EOF' % T2V,
+    'Post "%s": remote error: tls: handshake failure' % T2V,
+    'Post "%s": tls: failed to verify certificate: x509: certificate signed by unknown authority' % T2V,
+    "ConnectionError: HTTPSConnectionPool(host='api-singapore.klingai.com', port=443): Max retries "
+    "exceeded with url: /v1/videos/text2video (Caused by NewConnectionError('<urllib3.connection."
+    "HTTPSConnection object at 0x7f3b2c1d0e50>: Failed to establish a new connection: [Errno 111] "
+    "Connection refused'))",
+    "HTTPSConnectionPool(host='api-singapore.klingai.com', port=443): Max retries exceeded with url: "
+    "/v1/videos/text2video (Caused by NameResolutionError(\"<urllib3.connection.HTTPSConnection "
+    "object at 0x7f3b2c1d0e50>: Failed to resolve 'api-singapore.klingai.com' ([Errno -2] Name or "
+    "service not known)\"))",
+    "[Errno -3] Temporary failure in name resolution",
+    "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+    "failed: unable to get local issuer certificate (_ssl.c:1006)'))",
+    "ConnectionResetError(104, 'Connection reset by peer')",
+    "httpx.ConnectError: [Errno 111] Connection refused",
+    "httpx.RemoteProtocolError: Server disconnected without sending a response.",
+    "ClientConnectorError: Cannot connect to host api-singapore.klingai.com:443 ssl:default "
+    "[Connect call failed ('203.0.113.10', 443)]",
+    "ServerDisconnectedError: Server disconnected",
+    "ClientOSError: [Errno 32] Broken pipe",
+    "getaddrinfo EAI_AGAIN api-singapore.klingai.com",
+    "write EPIPE",
+    "socket hang up",
+    "TypeError: fetch failed",
+    "SocketError: other side closed [UND_ERR_SOCKET]",
+    "AxiosError: Network Error [ERR_NETWORK]",
+    "self signed certificate in certificate chain",
+    "certificate has expired [CERT_HAS_EXPIRED]",
+    "java.net.ConnectException: Connection refused",
+    "java.net.UnknownHostException: api-singapore.klingai.com",
+    "javax.net.ssl.SSLHandshakeException: PKIX path building failed",
+    "System.Net.Http.HttpRequestException: No such host is known. (api-singapore.klingai.com:443)",
+    "System.Net.Sockets.SocketException (10054): An existing connection was forcibly closed by "
+    "the remote host.",
+    "curl: (6) Could not resolve host: api-singapore.klingai.com",
+    "curl: (7) Failed to connect to api-singapore.klingai.com port 443 after 3 ms: Connection refused",
+    "curl: (35) SSL connect error",
+    "curl: (52) Empty reply from server",
+    "curl: (56) Recv failure: Connection reset by peer",
+    "curl: (60) SSL certificate problem: unable to get local issuer certificate",
+    "net::ERR_CONNECTION_REFUSED",
+    "net::ERR_CERT_AUTHORITY_INVALID",
+]
+OMNI = HOST + "/v1/videos/omni-video"
+REDACTED = ["REDACTED", "[REDACTED]", "[Filtered]", "***", "<redacted>", "xxx", "Bearer [Redacted]",
+            "Bearer ****"]
+
+
+def scenarios_real_world(a):
+    """Each class that real failures showed, in every response family and log
+    shape where it can occur; bodies the reference quotes, verbatim."""
+    # Text that fits several causes does not beat evidence that settles it.
+    c = "auth.token_expired"
+    a(call(c, auth=JWT_EXPIRED, status=401, resp=gen("Invalid or missing API key",
+                                                     "authentication_error")))
+    a(call(c, url=I2V, auth=("jwt", -60, -1865, "Bearer {t}"), status=401,
+           resp=detail("Invalid or missing API key")))
+    a(call(c, url=query_url(), method="GET", auth=JWT_EXPIRED, status=401,
+           resp=text("Invalid or missing API key")))
+    c = "auth.token_not_yet_valid"
+    a(call(c, auth=JWT_NBF, status=401, resp=gen("Invalid or missing API key", "authentication_error")))
+    a(call(c, url=I2V, auth=JWT_NBF, status=401, resp=detail_obj("Invalid or missing API key",
+                                                                 "authentication_error")))
+    # Redacted and absent evidence: a redacted header was present; a log
+    # without request headers says nothing about the header.
+    c = "auth.invalid_token"
+    for i, marker in enumerate(REDACTED):
+        resp = [gen("Unauthorized", "authentication_error"), text("Unauthorized"),
+                env(1002, "Authorization is invalid"), EMPTY][i % 4]
+        a(call(c, url=[T2V, I2V, N26_T2V, query_url()][i % 4], method="GET" if i % 4 == 3 else "POST",
+               auth=("raw", marker), status=401, resp=resp))
+    a(call(c, auth=None, no_headers=True, status=401, resp=gen("Unauthorized", "authentication_error")))
+    a(call(c, url=query_url(), method="GET", auth=None, no_headers=True, status=401, resp=EMPTY))
+    a(call(c, url=N26_T2V, auth=None, no_headers=True, status=401, resp=detail("Unauthorized")))
+    c = "auth.missing_header"
+    a(call(c, auth=None, no_headers=True, status=401, resp=detail("Invalid or missing API key")))
+    a(call(c, auth=("raw", "Bearer "), status=401, resp=env(1000, "Authentication failed")))
+    # Transport errors of other languages; anything else without a response.
+    for i, t in enumerate(TIMEOUT_TEXTS):
+        a(net("network.timeout", t, url=[T2V, I2V, N26_T2V][i % 3]))
+    for i, t in enumerate(CONNECTION_TEXTS):
+        a(net("network.connection", t, url=[T2V, query_url(), N26_T2V][i % 3],
+              method="GET" if i % 3 == 1 else "POST"))
+    a(net("network.connection", ""))  # HAR status 0 / -1 with no reason (HTTP Toolkit, Insomnia)
+    a(net("network.connection", "", url=query_url(), method="GET"))
+    a(net("network.connection", "Error: request to the gateway could not be completed (code 17)"))
+    # Allowed-value lists lag behind: the server's words name the problem.
+    c = "bad_request.invalid_parameter"
+    camera = body(VIDEO_BODY, model_name="kling-v2-6", mode="pro", duration="10",
+                  camera_control={"type": "simple", "config": {"zoom": 5}})
+    camera_msg = "camera_control is only supported in std mode with 5s duration and kling-v1"
+    a(call(c, req_body=camera, status=400, resp=env(1201, camera_msg)))
+    a(call(c, req_body=camera, status=400, resp=gen(camera_msg)))
+    a(call(c, req_body=camera, status=422, resp=detail_list(camera_msg, ("body", "camera_control"))))
+    element = {"model_name": "kling-v3-omni", "contents": [
+        {"type": "prompt", "text": "<<<element_1>>> walks along the beach at sunset"},
+        {"type": "element", "element_id": "el_83920"}], "duration": "5"}
+    a(call(c, url=OMNI, auth=KEY, req_body=element, status=400, resp=env(1201, "Element id not found")))
+    a(call(c, url=OMNI, auth=KEY, req_body=element, status=400, resp=detail("Element id not found")))
+    empty = {"model_name": "kling-v3-omni", "contents": [], "duration": "5"}
+    a(call(c, url=OMNI, auth=KEY, req_body=empty, status=400, resp=env(1201, "contents cannot be empty")))
+    a(call(c, url=OMNI, auth=KEY, req_body=empty, status=422, resp=gen("contents cannot be empty")))
+    c = "bad_request.invalid_model"
+    a(call(c, req_body=body(VIDEO_BODY, model_name="kling-v2-7"), status=400,
+           resp=gen("model is not supported")))
+    a(call(c, url=OMNI, auth=KEY, req_body=body(element, model_name="kling-v4-omni"), status=422,
+           resp=detail_list("Model must be one of kling-v3, kling-v3-omni", ("body", "model_name"))))
+    # 2026 standard: no contents[] item of type prompt with non-blank text.
+    c = "bad_request.missing_prompt"
+    image_only = {"model_name": "kling-v3-omni", "contents": [
+        {"type": "image", "url": "https://cdn.example.com/in/cat-1024.png"}], "duration": "5"}
+    blank = {"model_name": "kling-v3-omni", "contents": [
+        {"type": "prompt", "text": "  "}, {"type": "image", "url": "https://cdn.example.com/in/a.png"}]}
+    a(call(c, url=OMNI, auth=KEY, req_body=image_only, status=400, resp=env(1201, "Invalid parameter")))
+    a(call(c, url=OMNI, auth=KEY, req_body=blank, status=400, resp=gen("Bad Request")))
+    a(call(c, url=OMNI, auth=KEY, req_body=blank, status=400,
+           resp=env(1201, "content item of type 'prompt' must have non-blank text")))
+    a(call(c, url=OMNI, auth=KEY, req_body=image_only, status=422, resp=detail("prompt is required")))
+    # A task that does not exist, in Kling's words (400 / 1201).
+    c = "bad_request.not_found"
+    a(call(c, url=query_url(), method="GET", status=400,
+           resp=env(1201, "Task not found by id: 874531209385614336")))
+    a(call(c, url=f"{HOST}/v1/videos/text2video?external_task_id=batch-42-7", method="GET", status=400,
+           resp=env(1201, "Task not found by external id: batch-42-7")))
+    a(call(c, url=f"{HOST}/v1/videos/image2video/{R.task_id()}", method="GET", status=400,
+           resp=gen("Task not found by id")))
+    # Wrapper shapes: a job object on HTTP 200 whose status failed; a task
+    # failure relayed as a 5xx with Kling's message in detail.msg.
+    reseller = "https://api.reseller.example/kling/v1/jobs/"
+    a(call("generation.input_image", url=reseller + "job_7f3a9c", method="GET", auth=KEY, status=200,
+           resp=job("failed", "Image pixel is invalid")))
+    a(call("generation.content_policy", url=reseller + "job_7f3a9d", method="GET", auth=KEY, status=200,
+           resp=job("FAILED", "Failure to pass the risk control system", key="message")))
+    a(call("generation.failed", url=reseller + "job_7f3a9e", method="GET", auth=KEY, status=200,
+           resp=job("error", "Task failed, please retry", key="message")))
+    a(call("billing.insufficient_credits", url=reseller + "job_7f3a9f", method="GET", auth=KEY,
+           status=200, resp=job("failed", "Insufficient credits, please top up")))
+    a(call("ok", url=reseller + "job_7f3aa0", method="GET", auth=KEY, status=200,
+           resp=job("succeeded", "https://cdn.example.com/out/x.mp4", key="output")))
+    gateway = "https://gw.example.com/kling/tasks/"
+    a(call("generation.input_image", url=gateway + R.task_id(), method="GET", status=500,
+           resp=detail_obj("Image pixel is invalid", "task_failed")))
+    a(call("generation.content_policy", url=gateway + R.task_id(), method="GET", status=502,
+           resp=detail_obj("Failure to pass the risk control system", "task_failed")))
+    a(call("server.internal", url=gateway + R.task_id(), method="GET", status=500,
+           resp=detail_obj("Internal server error", "server_error")))
+    a(call("server.timeout", url=gateway + R.task_id(), method="GET", status=504,
+           resp=detail_obj("Task timed out upstream", "timeout")))
+    # Failed tasks, verbatim (legacy and 2026 standard, incl. a data list).
+    c = "generation.input_image"
+    a(failed_task(c, "The resolution or aspect ratio of the input image is invalid", kind="image2video"))
+    a(failed_task(c, "Something went wrong when we tried to get the contents of the file",
+                  kind="image2video"))
+    a(failed_task(c, "INVALID_IMAGE", legacy=False))
+    tasks = ("json", {"code": 0, "message": "SUCCEED", "request_id": None, "data": [
+        {"id": R.new_task_id(), "status": "succeeded"},
+        {"id": R.new_task_id(), "status": "failed", "message": "Image pixel is invalid"}]})
+    a(call(c, url=n26_query_url(), method="GET", auth=KEY, status=200, resp=tasks))
+    # FastAPI-style detail on other causes
+    a(call("rate_limit.requests", status=429, resp=detail("Too Many Requests")))
+    a(call("billing.insufficient_credits", status=402, resp=detail_obj("Insufficient credits", "billing")))
+    a(call("bad_request.missing_prompt", req_body=body(VIDEO_BODY, prompt=DROP), status=422,
+           resp=detail_list("Field required", ("body", "prompt"), "missing")))
 
 
 # --------------------------------------------------------------------------
@@ -491,6 +711,8 @@ def auth_value(auth, ts_s):
     if auth[0] == "jwt":
         _, exp_off, nbf_off, fmt = auth
         return fmt.format(t=make_jwt("ak-3f9d2c1b7a", ts_s + exp_off, ts_s + nbf_off))
+    if auth[0] == "raw":  # the value as the logger wrote it (a redaction marker)
+        return auth[1]
     return auth[1].format(t=API_KEY)
 
 
@@ -500,7 +722,7 @@ def fill_ids(resp, rng):
         return resp
     obj = json.loads(json.dumps(resp[1]))
     if "request_id" in obj and obj["request_id"] is None:
-        data = obj.get("data") or {}
+        data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
         obj["request_id"] = data.get("task_id") if data.get("task_id") and rng.random() < 0.3 \
             else rng_uuid(rng)
         if obj.get("data") is None and rng.random() < 0.5:
@@ -515,6 +737,9 @@ def rng_uuid(rng):
 
 def headers_for(c, ts_s, style, n=0):
     req = {}
+    if c["no_headers"]:
+        return None, {"Content-Type": "application/json; charset=utf-8"} if c["resp"] and \
+            c["resp"][0] == "json" else {}
     av = auth_value(c["auth"], ts_s)
     if av is not None:
         req["Authorization"] = av
@@ -576,12 +801,19 @@ def render(c, shape, ts_ms, rng):
                                 rng.randrange(6))
     if not c["no_request"]:
         req = {"method": c["method"], "url": c["url"]}
-        req["headers"] = as_list(req_h) if shape == "headers_list" else req_h
+        if req_h is not None:
+            req["headers"] = as_list(req_h) if shape == "headers_list" else req_h
         if c["req_body"] is not None:
             b = c["req_body"]
             req["body"] = json.dumps(b) if shape == "body_string" and not isinstance(b, str) else b
         rec["request"] = req
-    if c["error"] is not None:
+    if c["error"] == "":  # no response and no reason logged
+        if shape == "error_object":
+            rec["error"] = None
+        else:
+            rec["response"] = {"status": 0, "body": ""}
+        rec["duration_ms"] = rng.randrange(0, 30000)
+    elif c["error"] is not None:
         rec["error"] = {"message": c["error"], "name": "RequestError"} if shape == "error_object" \
             else c["error"]
         rec["duration_ms"] = 30000 + rng.randrange(0, 30000)
@@ -608,7 +840,7 @@ def render_har(c, shape, ts_ms, ts_s, resp, rng):
     tz = [0, 8, -7][ts_s % 3]
     started = iso(ts_ms, tz_hours=tz)
     request = {"method": c["method"], "url": c["url"], "httpVersion": "HTTP/2",
-               "cookies": [], "headers": as_list(req_h), "queryString": [],
+               "cookies": [], "headers": as_list(req_h or {}), "queryString": [],
                "headersSize": -1, "bodySize": 0}
     bt = request_body_text(c["req_body"])
     if bt is not None:
@@ -629,13 +861,15 @@ def render_har(c, shape, ts_ms, ts_s, resp, rng):
                                  "cookies": [], "headers": [],
                                  "content": {"size": -1, "mimeType": "x-unknown"},
                                  "redirectURL": "", "headersSize": -1, "bodySize": -1}
-            entry["_failureText"] = c["error"]
+            if c["error"]:
+                entry["_failureText"] = c["error"]
         else:
             entry["response"] = {"status": 0, "statusText": "", "httpVersion": "",
                                  "cookies": [], "headers": [],
                                  "content": {"size": 0, "mimeType": "x-unknown"},
-                                 "redirectURL": "", "headersSize": -1, "bodySize": -1,
-                                 "_error": c["error"]}
+                                 "redirectURL": "", "headersSize": -1, "bodySize": -1}
+            if c["error"]:
+                entry["response"]["_error"] = c["error"]
         entry["timings"] = {"blocked": -1, "dns": -1, "connect": -1, "send": 0,
                             "wait": wait, "receive": 0}
     else:

@@ -77,6 +77,12 @@ BREAKS = [
     ("rule-file", "with a rule without id", lambda d: {"rules": [_drop("id")(d["rules"][0])]}),
     ("rule-file", "with retryable: maybe", _set_in(["rules", 0, "retryable"], "maybe")),
     ("rule-file", "with an unknown field", _set_in(["rules", 0, "when"], {"stauts": 401})),
+    ("rule-file", "with a rule of its own cause without title",
+     lambda d: {"rules": [_drop("title")(_drop("cause")(d["rules"][0]))]}),
+    ("rule-file", "with `in:` a list, not a set name", _set_in(["rules", 0, "when"], {"code": {"in": [1, 2]}})),
+    ("rule-file", "with an empty any_item", _set_in(["rules", 0, "when"], {"request.body.contents": {"any_item": {}}})),
+    ("rule-file", "with a bad set name", _add("sets", {"bad name": [1]})),
+    ("rule-file", "with an empty set", _add("sets", {"empty": []})),
 ]
 
 

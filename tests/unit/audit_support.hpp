@@ -36,17 +36,18 @@ struct owned_call {
   std::string_view keep(std::string_view s) { return text.emplace_back(s); }
 };
 
-/// Retry advice of every bundled rule, by cause id.
+/// Retry advice of every bundled cause, by cause id.
 inline std::map<std::string, audit::retry_advice> bundled_advice() {
   rules::rule_library lib;
   for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, lib);
+  rules::resolve_library(lib);
   std::map<std::string, audit::retry_advice> out;
-  for (const auto& r : lib.rules) {
-    switch (r.retryable) {
-      case rules::retry_advice::yes: out[r.id] = audit::retry_advice::yes; break;
-      case rules::retry_advice::no: out[r.id] = audit::retry_advice::no; break;
-      case rules::retry_advice::after_fix: out[r.id] = audit::retry_advice::after_fix; break;
-      case rules::retry_advice::unknown: out[r.id] = audit::retry_advice::unknown; break;
+  for (const auto& c : lib.causes) {
+    switch (lib.rules[static_cast<size_t>(c.first_rule)].retryable) {
+      case rules::retry_advice::yes: out[c.id] = audit::retry_advice::yes; break;
+      case rules::retry_advice::no: out[c.id] = audit::retry_advice::no; break;
+      case rules::retry_advice::after_fix: out[c.id] = audit::retry_advice::after_fix; break;
+      case rules::retry_advice::unknown: out[c.id] = audit::retry_advice::unknown; break;
     }
   }
   out["unclassified.unknown"] = audit::retry_advice::unknown;

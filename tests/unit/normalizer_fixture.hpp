@@ -68,6 +68,11 @@ struct norm_fixture {
         return os.str();
       }
       case k::text: return std::string(v.text);
+      case k::list: {
+        std::string out = "[";
+        for (const auto& item : v.items) out += (out.size() > 1 ? ", " : "") + show(item);
+        return out + "]";
+      }
     }
     return "?";
   }

@@ -23,6 +23,13 @@ rules::rule_library load(const std::string& text,
   return lib;
 }
 
+/// Loaded and resolved (sets filled in, rules grouped into causes).
+rules::rule_library load_resolved(const std::string& text, const std::string& name = "rules.yaml") {
+  auto lib = load(text, name);
+  rules::resolve_library(lib);
+  return lib;
+}
+
 std::string dump(const core::diagnostics& list) {
   std::string out;
   for (const auto& d : list) out += core::render(d);
@@ -33,12 +40,13 @@ std::string dump(const core::diagnostics& list) {
 /// its help.
 void check(const core::diagnostic& d, const std::string& message,
            const std::string& file, int64_t line, int64_t column,
-           const std::string& help_part = {}) {
+           const std::string& help_part = {},
+           core::severity level = core::severity::error) {
   BOOST_TEST(d.message == message);
   BOOST_TEST(d.where.file == file);
   BOOST_TEST(d.where.line == line);
   BOOST_TEST(d.where.column == column);
-  BOOST_TEST(d.level == core::severity::error);
+  BOOST_TEST(d.level == level);
   if (!help_part.empty()) BOOST_TEST(contains(d.help, help_part), d.help);
 }
 
@@ -126,7 +134,7 @@ BOOST_AUTO_TEST_CASE(unknown_top_level_key_with_hint) {
   BOOST_TEST_REQUIRE(lib.problems.size() == 2u, dump(lib.problems));
   check(lib.problems[0], "unknown key `rulez` in the rule file", "rules.yaml",
         1, 1, "did you mean `rules`?");
-  BOOST_TEST(contains(lib.problems[0].help, "allowed keys: rules, pack"));
+  BOOST_TEST(contains(lib.problems[0].help, "allowed keys: rules, sets, pack"));
   BOOST_TEST(lib.problems[0].snippet == "rulez:");
   BOOST_TEST(lib.problems[1].message == "`rules` must be a list of rules");
 }
@@ -135,7 +143,7 @@ BOOST_AUTO_TEST_CASE(unknown_top_level_key_beside_rules) {
   auto lib = load("version: 2\nrules:\n" + good_rule);
   BOOST_TEST_REQUIRE(lib.problems.size() == 1u, dump(lib.problems));
   check(lib.problems[0], "unknown key `version` in the rule file", "rules.yaml",
-        1, 1, "allowed keys: rules, pack");
+        1, 1, "allowed keys: rules, sets, pack");
   BOOST_TEST(!contains(lib.problems[0].help, "did you mean"));
 }
 
@@ -156,7 +164,7 @@ BOOST_AUTO_TEST_CASE(unknown_rule_key_with_did_you_mean) {
 }
 
 BOOST_AUTO_TEST_CASE(misspelt_required_key_reports_both) {
-  auto lib = load(R"(rules:
+  auto lib = load_resolved(R"(rules:
   - id: t.one
     category: test
     titel: One
@@ -170,7 +178,7 @@ BOOST_AUTO_TEST_CASE(misspelt_required_key_reports_both) {
 }
 
 BOOST_AUTO_TEST_CASE(missing_id_category_title) {
-  auto lib = load(R"(rules:
+  auto lib = load_resolved(R"(rules:
   - category: test
     title: No id
     samples: {match: [{response: {status: 500}}]}
@@ -336,8 +344,7 @@ BOOST_AUTO_TEST_CASE(bad_matcher_values) {
         "rules.yaml", 9, 17, "did you mean `regex`?");
 }
 
-BOOST_AUTO_TEST_CASE(samples_are_required) {
-  auto lib = load(R"(rules:
+const char* const rules_without_samples = R"(rules:
   - id: t.none
     category: test
     title: No samples
@@ -346,11 +353,45 @@ BOOST_AUTO_TEST_CASE(samples_are_required) {
     title: Only no_match
     samples:
       no_match: [{response: {status: 200}}]
-)");
+)";
+
+BOOST_AUTO_TEST_CASE(samples_are_optional_for_user_rules) {
+  // A user's rule without samples is a warning: the rules still load.
+  auto lib = load(rules_without_samples);
   BOOST_TEST_REQUIRE(lib.problems.size() == 2u, dump(lib.problems));
-  check(lib.problems[0], "rule `t.none` has no `samples`", "rules.yaml", 2, 5);
-  check(lib.problems[1], "rule `t.no_match_only` has no `match` sample",
-        "rules.yaml", 9, 7);
+  check(lib.problems[0], "rule `t.none` has no `samples`: it is not tested", "rules.yaml", 2, 5,
+        "`rules check --strict` makes this an error", core::severity::warning);
+  check(lib.problems[1], "rule `t.no_match_only` has no `match` sample: it is not tested",
+        "rules.yaml", 9, 7, {}, core::severity::warning);
+  BOOST_TEST(lib.rules.size() == 2u);
+  BOOST_TEST(!core::has_errors(lib.problems));
+}
+
+BOOST_AUTO_TEST_CASE(samples_are_required_strictly_and_for_the_bundled_pack) {
+  for (bool builtin : {false, true}) {
+    rules::rule_library lib;
+    rules::rule_source src{"rules.yaml", rules_without_samples, builtin, !builtin};
+    rules::load_rule_file(src, lib);
+    BOOST_TEST_REQUIRE(lib.problems.size() == 2u, dump(lib.problems));
+    check(lib.problems[0], "rule `t.none` has no `samples`", "rules.yaml", 2, 5);
+    check(lib.problems[1], "rule `t.no_match_only` has no `match` sample", "rules.yaml", 9, 7);
+    BOOST_TEST(lib.rules.empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(rules_check_strict_refuses_rules_without_samples) {
+  temp_dir dir;
+  std::string path = dir.write("mine.yaml", rules_without_samples);
+  core::diagnostics problems;
+  int files = 0;
+  BOOST_TEST(cli::load_files_only({path}, problems, files) != nullptr, dump(problems));
+  problems.clear();
+  BOOST_TEST(cli::load_files_only({path}, problems, files, true) == nullptr);
+  BOOST_TEST(core::error_count(problems) == 2u, dump(problems));
+  // analyze with the file: warnings only, the run goes on
+  problems.clear();
+  BOOST_TEST(cli::load_ruleset({path}, false, problems) != nullptr, dump(problems));
+  BOOST_TEST(!core::has_errors(problems));
 }
 
 BOOST_AUTO_TEST_CASE(all_problems_are_collected) {

@@ -12,18 +12,16 @@
 #include "analyzer/rules/rule_loader.hpp"
 #include "analyzer/rules/ruleset.hpp"
 #include "normalizer_fixture.hpp"
+#include "rule_engine_fixture.hpp"
 #include "test_support.hpp"
 
 using namespace analyzer;
+using test_support::dump;
+using test_support::engine;
 using test_support::temp_dir;
 
 namespace {
 
-std::string dump(const core::diagnostics& list) {
-  std::string out;
-  for (const auto& d : list) out += core::render(d);
-  return out;
-}
 
 /// One rule in YAML; `when` is a flow map (or empty for none).
 std::string rule_yaml(const std::string& id, const std::string& when,
@@ -34,64 +32,6 @@ std::string rule_yaml(const std::string& id, const std::string& when,
   out += "    samples: {match: [{response: {status: 500}}]}\n";
   return out;
 }
-
-/// A compiled rule set with its own normalizer.
-class engine {
- public:
-  explicit engine(const std::string& rules_text) {
-    rules::rule_library lib;
-    rules::load_rule_file({"test.yaml", "rules:\n" + rules_text, false}, lib);
-    BOOST_REQUIRE_MESSAGE(lib.problems.empty(), dump(lib.problems));
-    core::diagnostics problems;
-    rs_ = rules::ruleset::compile(std::move(lib), problems);
-    BOOST_REQUIRE_MESSAGE(problems.empty(), dump(problems));
-    norm_ = std::make_unique<ingest::normalizer>(rs_->plan());
-  }
-  explicit engine(std::unique_ptr<rules::ruleset> rs) : rs_(std::move(rs)) {
-    BOOST_REQUIRE(rs_);
-    norm_ = std::make_unique<ingest::normalizer>(rs_->plan());
-  }
-
-  const event::event& load(const std::string& record) {
-    norm_->normalize_copy(record, ev_);
-    BOOST_REQUIRE_MESSAGE(ev_.result == event::outcome::failure,
-                          "not a failure: " << record);
-    return ev_;
-  }
-
-  /// Does rule `id`'s `when` hold for the record?
-  bool holds(const std::string& id, const std::string& record) {
-    load(record);
-    return rs_->holds(index_of(id), ev_, scratch_);
-  }
-
-  /// The winning rule's id, or "(unclassified)".
-  std::string classify(const std::string& record) {
-    load(record);
-    int i = rs_->classify(ev_, scratch_);
-    return i < 0 ? "(unclassified)" : rs_->at(i).id;
-  }
-
-  int index_of(const std::string& id) const {
-    for (int i = 0; i < rs_->size(); ++i) {
-      if (rs_->at(i).id == id) return i;
-    }
-    BOOST_FAIL("no rule " << id);
-    return -1;
-  }
-
-  const rules::ruleset& rules() const { return *rs_; }
-  rules::match_scratch& scratch() { return scratch_; }
-  const event::event& ev() const { return ev_; }
-  ingest::normalizer& norm() { return *norm_; }
-  event::event& mutable_ev() { return ev_; }
-
- private:
-  std::unique_ptr<rules::ruleset> rs_;
-  std::unique_ptr<ingest::normalizer> norm_;
-  rules::match_scratch scratch_;
-  event::event ev_;
-};
 
 std::string with_status(int status, const std::string& body = "{}") {
   return R"({"ts": "2026-11-24T03:12:45Z", "response": {"status": )" +
