@@ -1037,6 +1037,8 @@ class Renderer:
         self.profile = args.profile
         self.tf = TimeFmt()
         self.har_in_jsonl = args.har_entry_rate
+        self.shape = args.shape
+        self.req_id = 0
 
     # ---- pieces -------------------------------------------------------------------------------
     def headers(self, pairs, style, casef):
@@ -1114,7 +1116,53 @@ class Renderer:
         rec["duration_ms"] = call.duration_ms
         if extras and prof == "gateway":
             rec["upstream"] = "kling"
-        return _dumps_spaced(rec) if spaced else _dumps(rec)
+        text = _dumps_spaced(rec) if spaced else _dumps(rec)
+        self.canonical_len = len(text)  # a cut line is cut by it in every shape (same random draws)
+        if self.shape == "pino-http":
+            return _dumps(self.pino_http(rec, call))
+        return text
+
+    def pino_http(self, rec, call):
+        """The same call as pino-http logs it in a Node service in front of Kling (pino-http
+        11 defaults: level, time in epoch ms, pid, hostname, req with the path and the Host
+        header, res, responseTime, msg), with the bodies the service's serializers attach
+        (req.body, res.body); a call that got no answer is the service's 502 with `err`."""
+        self.req_id += 1
+        req = rec["request"]
+        url = req["url"]
+        scheme, _, rest = url.partition("://")
+        host, slash, path = rest.partition("/")
+        headers = {"host": host}
+        h = req.get("headers") or {}
+        for k, v in (h.items() if isinstance(h, dict) else ((x["name"], x["value"]) for x in h)):
+            headers[k.lower()] = v
+        preq = {"id": self.req_id, "method": req["method"], "url": slash + path, "headers": headers,
+                "remoteAddress": "10.0.3.17", "remotePort": 40000 + self.req_id % 20000}
+        if "body" in req:
+            preq["body"] = req["body"]
+        out = {"level": 30, "time": call.t_ms if hasattr(call, "t_ms") else int(round(call.t * 1000)),
+               "pid": 4242, "hostname": "video-gateway-7d9f", "req": preq}
+        resp = rec.get("response")
+        if resp:
+            res = {"statusCode": resp.get("status", resp.get("status_code"))}
+            rh = resp.get("headers") or {}
+            res["headers"] = {k.lower(): v for k, v in (rh.items() if isinstance(rh, dict)
+                                                        else ((x["name"], x["value"]) for x in rh))}
+            if resp.get("body") not in (None, ""):
+                res["body"] = resp["body"]
+            out["res"] = res
+            out["responseTime"] = call.duration_ms
+            out["msg"] = "request completed"
+        else:
+            err = rec.get("error")
+            msg = err if isinstance(err, str) else (err or {}).get("message", "fetch failed")
+            out["level"] = 50
+            out["res"] = {"statusCode": 502, "headers": {"content-type": "application/json"}}
+            out["err"] = {"type": "TypeError", "message": "fetch failed: " + msg,
+                          "stack": "TypeError: fetch failed\n    at node:internal/deps/undici/undici:14976:13"}
+            out["responseTime"] = call.duration_ms
+            out["msg"] = "request errored"
+        return out
 
     # ---- HAR ----------------------------------------------------------------------------------
     def har_entry(self, call, in_jsonl=False):
@@ -1258,6 +1306,9 @@ def main(argv=None):
     g.add_argument("--records", type=int, help="number of calls to write")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--format", choices=["jsonl", "har"], default="jsonl")
+    ap.add_argument("--shape", choices=["canonical", "pino-http"], default="canonical",
+                    help="jsonl: the record shape; pino-http writes the same calls as pino-http "
+                         "logs them (use with --profile canonical for a like-for-like pair)")
     ap.add_argument("--profile", choices=["mixed", "canonical", "gateway"], default="mixed",
                     help="mixed: every record shape variation; canonical: the contract's canonical shape "
                          "from direct API calls; gateway: reseller/gateway logs (generic error shape, "
@@ -1376,7 +1427,7 @@ def main(argv=None):
                     line_no += 1
                     if r.random() < 0.5:
                         full = ren.jsonl_record(gen.make_call(t, base_fail, 0.0))
-                        line = full[: r.randint(10, max(11, len(full) * 9 // 10))]
+                        line = full[: r.randint(10, max(11, ren.canonical_len * 9 // 10))]
                     else:
                         line = r.choice(GARBAGE)
                     data = line.encode("utf-8") + b"\n"

@@ -19,6 +19,9 @@
 #   --bin PATH       kling-triage binary (default: $KLING_TRIAGE or build/release/kling-triage)
 #   --floor PATH     bench_floor binary (default: build/release/bench/bench_floor, else build/*/bench/)
 #   --runs N         run each tool N times and keep the fastest (default 1)
+#   --shape FILE     the same calls in another logger's shape (bench/gen_logs.py --shape pino-http):
+#                    kling-triage -j2 on it too, and its speed as a share of FILE's (same records)
+#   --old-bin PATH   a previous kling-triage build: -j2 on FILE beside the current one (a regression check)
 #   --skip-jq, --skip-python, --skip-triage, --skip-floor
 #   -h, --help
 #
@@ -34,6 +37,8 @@ floor=""
 runs=1
 skip_jq=0 skip_py=0 skip_triage=0 skip_floor=0
 file=""
+shape_file=""
+old_bin=""
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
@@ -42,6 +47,8 @@ while [[ $# -gt 0 ]]; do
     --bin) bin=$2; shift 2 ;;
     --floor) floor=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --shape) shape_file=$2; shift 2 ;;
+    --old-bin) old_bin=$2; shift 2 ;;
     --skip-jq) skip_jq=1; shift ;;
     --skip-python) skip_py=1; shift ;;
     --skip-triage) skip_triage=1; shift ;;
@@ -98,22 +105,25 @@ echo "host:  $(nproc) CPUs, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /p
 cat "$file" >/dev/null; [[ $plain == "$file" ]] || cat "$plain" >/dev/null   # warm the page cache
 
 # ---- runner -------------------------------------------------------------------------------------
-declare -A WALL RSS RC NOTE
+declare -A WALL RSS RC NOTE CPU
 order=()
 
 # run NAME OUTFILE CMD...: best of $runs; stdout to OUTFILE, stderr kept in $tmp/NAME.err
 run() {
   local name=$1 out=$2; shift 2
-  local best="" best_rss="" rc=0 i t r
+  local best="" best_rss="" best_cpu="" rc=0 i t r u s c
   order+=("$name")
   for ((i = 0; i < runs; i++)); do
     rc=0
-    /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >"$out" 2>"$tmp/$name.err" || rc=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" >"$out" 2>"$tmp/$name.err" || rc=$?
     # GNU time prefixes "Command exited with non-zero status N" on failures: keep the last line
-    read -r t r < <(tail -n 1 "$tmp/time")
+    read -r t r u s < <(tail -n 1 "$tmp/time")
     if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; best_rss=$r; fi
+    # CPU seconds (user + sys): steadier than wall time on a machine others are loading
+    c=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u + s}')
+    if [[ -z $best_cpu ]] || awk -v a="$c" -v b="$best_cpu" 'BEGIN{exit !(a<b)}'; then best_cpu=$c; fi
   done
-  WALL[$name]=$best; RSS[$name]=$best_rss; RC[$name]=$rc
+  WALL[$name]=$best; RSS[$name]=$best_rss; RC[$name]=$rc; CPU[$name]=$best_cpu
   if [[ $rc != 0 ]]; then
     NOTE[$name]="exit $rc: $(tail -n 2 "$tmp/$name.err" | tr '\n' ' ' | cut -c1-160)"
   fi
@@ -131,6 +141,14 @@ else
   run "triage -j1" "$tmp/triage1.out" "$bin" analyze -f json -o /dev/null -j 1 "$file"
   run "triage -j2" "$tmp/triage2.out" "$bin" analyze -f json -o "$tmp/report.json" -j 2 "$file"
   run "triage -j2 no-rules" "$tmp/triage3.out" "$bin" analyze -f json -o "$tmp/report-norules.json" -j 2 --no-builtin-rules "$file"
+  if [[ -n $shape_file ]]; then
+    cat "$shape_file" >/dev/null
+    shape_bytes=$(stat -c %s "$shape_file")
+    run "triage -j2 shape" "$tmp/triage4.out" "$bin" analyze -f json -o "$tmp/report-shape.json" -j 2 "$shape_file"
+  fi
+  if [[ -n $old_bin ]]; then
+    run "old triage -j2" "$tmp/triage5.out" "$old_bin" analyze -f json -o "$tmp/report-old.json" -j 2 "$file"
+  fi
 fi
 
 # ---- floor ----------------------------------------------------------------------------------------
@@ -166,16 +184,16 @@ fi
 
 # ---- table ----------------------------------------------------------------------------------------
 echo
-printf '%-22s %9s %9s %12s  %s\n' "tool" "wall s" "MB/s" "peak RSS MB" "note"
+printf '%-22s %9s %9s %8s %12s  %s\n' "tool" "wall s" "MB/s" "cpu s" "peak RSS MB" "note"
 for n in "${order[@]}"; do
   if [[ -n ${WALL[$n]:-} ]]; then
-    awk -v n="$n" -v w="${WALL[$n]}" -v r="${RSS[$n]}" -v b="$bytes" -v rc="${RC[$n]}" \
+    awk -v n="$n" -v w="${WALL[$n]}" -v r="${RSS[$n]}" -v b="$bytes" -v rc="${RC[$n]}" -v c="${CPU[$n]}" \
         -v note="$(printf '%s' "${NOTE[$n]:-}" | cut -c1-110)" 'BEGIN{
-      if (rc != 0) { printf "%-22s %9.2f %9s %12.1f  %s\n", n, w, "failed", r / 1024, note; exit }
+      if (rc != 0) { printf "%-22s %9.2f %9s %8.2f %12.1f  %s\n", n, w, "failed", c, r / 1024, note; exit }
       mbs = (w > 0) ? b / 1e6 / w : 0
-      printf "%-22s %9.2f %9.1f %12.1f  %s\n", n, w, mbs, r / 1024, note }'
+      printf "%-22s %9.2f %9.1f %8.2f %12.1f  %s\n", n, w, mbs, c, r / 1024, note }'
   else
-    printf '%-22s %9s %9s %12s  %s\n' "$n" "-" "-" "-" "${NOTE[$n]:-}"
+    printf '%-22s %9s %9s %8s %12s  %s\n' "$n" "-" "-" "-" "-" "${NOTE[$n]:-}"
   fi
 done
 
@@ -203,6 +221,20 @@ if have "triage -j2" && have "triage -j2 no-rules"; then
     if (b <= 0) b = 0.005
     printf "  %-44s %+6.1f%%\n", "rules overhead (-j2, rules vs no rules)", (a - b) / b * 100 }'
 fi
+if have "triage -j2" && have "triage -j2 shape"; then
+  awk -v a="${WALL[triage -j2]}" -v b="${WALL[triage -j2 shape]}" -v ca="${CPU[triage -j2]}" \
+      -v cb="${CPU[triage -j2 shape]}" -v ba="$bytes" -v bb="$shape_bytes" 'BEGIN{
+    if (b <= 0) b = 0.005
+    if (cb <= 0) cb = 0.005
+    printf "  %-44s %6.1f%% of FILE'"'"'s records/s by wall time, %.1f%% by CPU time (%.2fx the bytes)\n",
+           "shape file vs FILE (-j2, same records)", a / b * 100, ca / cb * 100, bb / ba }'
+fi
+ratio "kling-triage -j2 vs the old build (-j2, FILE)" "triage -j2" "old triage -j2"
+if have "triage -j2" && have "old triage -j2"; then
+  awk -v a="${CPU[triage -j2]}" -v b="${CPU[old triage -j2]}" 'BEGIN{
+    if (a <= 0) a = 0.005
+    printf "  %-44s %6.2fx the old build'"'"'s CPU time\n", "kling-triage -j2 vs the old build, CPU", a / b }'
+fi
 ratio "floor (stream) vs floor (load)" "floor (stream)" "floor (load)"
 ratio "floor (load) vs python" "floor (load)" "python"
 ratio "python vs jq" "python" "jq"
@@ -212,6 +244,19 @@ echo
 python3 - "$tmp" <<'PY'
 import json, os, sys
 tmp = sys.argv[1]
+# The same calls in another shape, and the old build, must give the same totals and causes.
+def load(f):
+    p = os.path.join(tmp, f)
+    return json.load(open(p)) if os.path.exists(p) and os.path.getsize(p) else None
+base = load("report.json")
+for label, f in (("shape file", "report-shape.json"), ("old build", "report-old.json")):
+    other = load(f)
+    if base is None or other is None:
+        continue
+    key = lambda d: ({k: v for k, v in d["totals"].items() if k in ("records", "ok", "failures", "malformed")},
+                     sorted((c["id"], c["count"]) for c in d["causes"]))
+    same = key(base) == key(other)
+    print("check: %s: totals and causes %s FILE's" % (label, "equal" if same else "DIFFER from"))
 tallies = {}
 for name, f in (("floor", "floor.json"), ("floor --stream", "floor-stream.json"), ("jq", "jq.json"), ("python", "py.json")):
     p = os.path.join(tmp, f)

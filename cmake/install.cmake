@@ -67,6 +67,7 @@ install(FILES ${KT_COMPLETION_DIR}/_kling-triage DESTINATION "\${kt_zsh_dir}")
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES rules/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/rules)
+install(FILES profiles/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/profiles)
 install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(FILES packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

@@ -9,6 +9,7 @@
 #include "analyzer/cli/config.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/ingest/normalizer.hpp"
+#include "analyzer/profile/profile_loader.hpp"
 #include "analyzer/rules/ruleset.hpp"
 #include "fuzz_support.hpp"
 
@@ -50,7 +51,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ingest::normalizer& n = depth == 16 ? norm_small : norm;
   static rules::match_scratch scratch;
   event::event ev;
-  n.normalize_copy(text, ev);
+  // The first byte's upper bits pick a bundled input profile (canonical,
+  // HAR, pino, OpenTelemetry envelopes, text lines, ...); 0 is canonical.
+  const auto& profiles = profile::bundled_set().profiles;
+  size_t pick = (data[0] >> 1) % (profiles.size() + 1);
+  if (pick > 0) {
+    const profile::compiled_profile& p = *profiles[pick - 1];
+    if (p.has_envelope()) {
+      static std::string padded;
+      static std::vector<std::string_view> records;
+      std::string why;
+      padded.assign(text);
+      padded.reserve(padded.size() + ingest::required_padding());
+      if (n.split_records(padded, padded.capacity(), p, records, why)) {
+        for (auto r : records) n.normalize_copy(r, ev, p);
+      } else {
+        KT_FUZZ_CHECK(!why.empty());
+      }
+      return 0;
+    }
+    n.normalize_copy(text, ev, p);
+  } else {
+    n.normalize_copy(text, ev);
+  }
   if (ev.result == event::outcome::failure) {
     int winner = rs.classify(ev, scratch);
     KT_FUZZ_CHECK(winner >= -1 && winner < rs.size());

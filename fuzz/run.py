@@ -161,6 +161,16 @@ def seeds_redact():
     return [bytes([i % 3]) + l for i, l in enumerate(lines + extra)]
 
 
+def seeds_profile_loader():
+    out = []
+    for path in files("profiles", ".yaml") + files("examples", ".yaml") + files("tests/data/profiles", ".yaml"):
+        text = read(path)
+        out.append(text[:65536])
+        parts = re.split(rb"\n(?=  - id: )", text)  # one profile per file too
+        out += [b"profiles:\n" + p for p in parts[1:]]
+    return out
+
+
 TARGETS = {
     "fuzz_normalizer": (seeds_normalizer, "json.dict", 16384),
     "fuzz_har_reader": (seeds_har_reader, "json.dict", 32768),
@@ -171,6 +181,7 @@ TARGETS = {
     "fuzz_time_bound": (seeds_time_bound, None, 80),
     "fuzz_fail_on": (seeds_fail_on, None, 128),
     "fuzz_redact": (seeds_redact, "json.dict", 4096),
+    "fuzz_profile_loader": (seeds_profile_loader, "yaml.dict", 4096),
 }
 
 

@@ -10,8 +10,11 @@
 namespace analyzer::aggregate {
 
 namespace {
+// Lines (JSON Lines), entries (HAR), or line and index within the line
+// (a line holding many records): ordered the way they appear.
 record_key key_of(const event::event& ev) {
-  return {ev.source, ev.line >= 0 ? ev.line : ev.entry};
+  if (ev.line < 0) return {ev.source, ev.entry};
+  return {ev.source, ev.line * 65536 + (ev.entry >= 0 ? std::min<int64_t>(ev.entry, 65535) : 0)};
 }
 
 template <typename T>
@@ -136,6 +139,7 @@ void aggregator::add_ok(const event::event& ev) {
   ++ok;
   ++input(ev.source).records;
   ++input(ev.source).ok;
+  if (ev.response_body) ++input(ev.source).response_bodies;
   count_common(ev, false, -1);
 }
 
@@ -144,6 +148,7 @@ void aggregator::add_failure(const event::event& ev, int cause_index) {
   ++failures;
   ++input(ev.source).records;
   ++input(ev.source).failures;
+  if (ev.response_body) ++input(ev.source).response_bodies;
   count_common(ev, true, cause);
   cause_stats& c = causes[static_cast<size_t>(cause)];
   ++c.count;
@@ -175,18 +180,26 @@ void aggregator::add_malformed(const event::event& ev) {
 
 void aggregator::add_filtered(const event::event&) { ++filtered; }
 
+void aggregator::add_skipped(const event::event& ev) {
+  ++skipped;
+  ++input(ev.source).skipped;
+}
+
 void aggregator::merge(const aggregator& o) {
   records += o.records;
   ok += o.ok;
   failures += o.failures;
   malformed += o.malformed;
   filtered += o.filtered;
+  skipped += o.skipped;
   if (inputs.size() < o.inputs.size()) inputs.resize(o.inputs.size());
   for (size_t i = 0; i < o.inputs.size(); ++i) {
     inputs[i].records += o.inputs[i].records;
     inputs[i].ok += o.inputs[i].ok;
     inputs[i].failures += o.inputs[i].failures;
     inputs[i].malformed += o.inputs[i].malformed;
+    inputs[i].skipped += o.inputs[i].skipped;
+    inputs[i].response_bodies += o.inputs[i].response_bodies;
   }
   without_time += o.without_time;
   for (size_t i = 0; i < statuses.size(); ++i) statuses[i] += o.statuses[i];

@@ -107,6 +107,8 @@ struct input_stats {
   int64_t ok = 0;
   int64_t failures = 0;
   int64_t malformed = 0;
+  int64_t skipped = 0;         // lines its profile says are not calls
+  int64_t response_bodies = 0; // ok + failures that carried a response body
 };
 
 struct record_counts {
@@ -135,6 +137,9 @@ class aggregator {
   void add_malformed(const event::event& ev);
   /// A record outside --since/--until: counted, nothing else.
   void add_filtered(const event::event& ev);
+  /// A line the input's profile skips (not a call): counted apart, like
+  /// add_filtered; not a record.
+  void add_skipped(const event::event& ev);
 
   /// Adds `other` into this; both must have the same cause count.
   void merge(const aggregator& other);
@@ -145,7 +150,7 @@ class aggregator {
 
   int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }
 
-  int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0;
+  int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0, skipped = 0;
   int64_t without_time = 0;  // ok and failed records with no usable time
   std::vector<input_stats> inputs;
   std::array<int64_t, 1000> statuses{};  // [0]: no response

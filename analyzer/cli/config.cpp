@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "analyzer/ingest/normalizer.hpp"
+#include "analyzer/ingest/profile_detect.hpp"
+#include "analyzer/profile/profile_loader.hpp"
 
 namespace analyzer::cli {
 
@@ -113,6 +115,49 @@ std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& 
   lib.sets = std::move(builtin.sets);
   rules::merge_layer(lib, load_paths(paths, problems, &file_count, strict, limits));
   return finish(std::move(lib), problems, true);
+}
+
+namespace {
+std::unique_ptr<profile::profile_set> profiles_from(const std::vector<std::string>& paths,
+                                                    core::diagnostics& problems, bool check,
+                                                    int* file_count, int* loaded) {
+  auto set = std::make_unique<profile::profile_set>();
+  const auto& bundled = profile::bundled_set();
+  set->profiles = bundled.profiles;
+  set->digest_text = bundled.digest_text;
+  if (paths.empty() && !check) return set;
+  std::vector<std::shared_ptr<profile::compiled_profile>> layer;
+  for (const auto& p : paths) {
+    for (const auto& src : profile::read_profile_path(p, problems)) {
+      profile::load_profile_file(src, layer, problems);
+      set->digest_text += src.name + "\n" + src.text + "\n";
+      if (file_count != nullptr) ++*file_count;
+    }
+  }
+  if (loaded != nullptr) *loaded = static_cast<int>(layer.size());
+  std::vector<std::shared_ptr<profile::compiled_profile>> all;
+  for (const auto& p : bundled.profiles) {
+    all.push_back(std::const_pointer_cast<profile::compiled_profile>(p));
+  }
+  profile::merge_layer(all, std::move(layer), problems);
+  if (core::has_errors(problems)) return nullptr;
+  set->profiles.assign(all.begin(), all.end());
+  ingest::check_detection(*set, problems);
+  if (core::has_errors(problems)) return nullptr;
+  return set;
+}
+}  // namespace
+
+std::unique_ptr<profile::profile_set> load_profiles(const std::vector<std::string>& paths,
+                                                    core::diagnostics& problems,
+                                                    bool check_always) {
+  return profiles_from(paths, problems, check_always, nullptr, nullptr);
+}
+
+std::unique_ptr<profile::profile_set> load_profile_files(const std::vector<std::string>& paths,
+                                                         core::diagnostics& problems,
+                                                         int& file_count, int& loaded) {
+  return profiles_from(paths, problems, true, &file_count, &loaded);
 }
 
 }  // namespace analyzer::cli

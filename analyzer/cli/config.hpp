@@ -7,6 +7,7 @@
 
 #include "analyzer/cli/options.hpp"
 #include "analyzer/core/diagnostic.hpp"
+#include "analyzer/profile/profile.hpp"
 #include "analyzer/rules/ruleset.hpp"
 
 namespace analyzer::cli {
@@ -33,5 +34,19 @@ std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& 
 
 /// --max-rule-bytes and --max-rule-nodes.
 rules::load_limits rule_limits(const options& o);
+
+/// The bundled profiles and the user's (same id replaces a bundled one),
+/// checked so that every profile's samples have one reader (the bundled
+/// set alone is checked by the test suite, so only user profiles pay for it
+/// at start-up). Null when any problem was found.
+std::unique_ptr<profile::profile_set> load_profiles(const std::vector<std::string>& paths,
+                                                    core::diagnostics& problems,
+                                                    bool check_always = false);
+
+/// The bundled set plus the given files, as `profiles check` validates them;
+/// `file_count` counts the given files, `loaded` their profiles.
+std::unique_ptr<profile::profile_set> load_profile_files(const std::vector<std::string>& paths,
+                                                         core::diagnostics& problems,
+                                                         int& file_count, int& loaded);
 
 }  // namespace analyzer::cli

@@ -10,12 +10,14 @@
 
 #include "analyzer/cli/config.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/profile_commands.hpp"
 #include "analyzer/cli/record_at.hpp"
 #include "analyzer/cli/run.hpp"
 #include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/ingest/normalizer.hpp"
+#include "analyzer/ingest/profile_detect.hpp"
 #include "analyzer/ingest/reader.hpp"
 
 namespace analyzer::cli {
@@ -101,7 +103,8 @@ bool is_raw_body_with_prompt(std::string_view key, std::string_view value) {
 /// The full values of the prompt fields among `flat` (flatten_last cuts
 /// every value at 200 bytes): a second pass with a plan naming them.
 std::vector<std::optional<std::string>> full_prompt_values(
-    const std::vector<std::pair<std::string, std::string>>& flat, std::string_view record) {
+    const std::vector<std::pair<std::string, std::string>>& flat, std::string_view record,
+    const profile::compiled_profile& prof) {
   event::field_plan plan;
   std::vector<std::optional<event::field_ref>> refs;
   for (const auto& [k, v] : flat) {
@@ -110,7 +113,7 @@ std::vector<std::optional<std::string>> full_prompt_values(
   }
   ingest::normalizer norm(plan);
   event::event ev;
-  norm.normalize_copy(record, ev);
+  norm.normalize_copy(record, ev, prof);
   std::vector<std::optional<std::string>> out;
   for (const auto& ref : refs) {
     event::field_value v = ref ? event::get_field(ev, *ref) : event::field_value{};
@@ -123,8 +126,9 @@ std::vector<std::optional<std::string>> full_prompt_values(
 /// The body fields section. Prompts are users' content, not evidence: they
 /// are described (length) unless --show-prompts, then cut at 200 chars.
 std::string body_field_lines(const std::vector<std::pair<std::string, std::string>>& flat,
-                             std::string_view record, bool show_prompts) {
-  auto full = full_prompt_values(flat, record);
+                             std::string_view record, bool show_prompts,
+                             const profile::compiled_profile& prof) {
+  auto full = full_prompt_values(flat, record, prof);
   std::string out;
   for (size_t i = 0; i < flat.size(); ++i) {
     const auto& [k, v] = flat[i];
@@ -149,8 +153,12 @@ exit_code run_explain(const options& o) {
   auto rs = target_and_rules(o, t);
   if (!rs) return exit_code::error;
 
+  int forced = -1;
+  auto profiles = load_profiles_for(o, forced);
+  if (!profiles) return exit_code::error;
   std::string error;
-  auto text = find_record(t, o, error);
+  int profile_index = -1;
+  auto text = find_record(t, o, error, make_chooser(*profiles, forced), &profile_index);
   if (!text) {
     print_error(fmt::format("{}: no {} {}{}", t.path, t.line >= 0 ? "line" : "entry",
                             t.line >= 0 ? t.line : t.entry, error.empty() ? "" : " (" + error + ")"));
@@ -161,17 +169,49 @@ exit_code run_explain(const options& o) {
     print_out(out + fmt::format("  malformed: {}\n", text->substr(1)));
     return exit_code::ok;
   }
-  ingest::normalizer norm(rs->plan(), o.max_depth);
-  event::event ev;
-  norm.normalize_copy(core::trim(*text), ev);
-  if (ev.result == event::outcome::malformed) {
-    if (core::trim(*text).empty()) {
-      print_out(out + "  a blank line: not a record\n");
-    } else {
-      print_out(out + fmt::format("  malformed: {}\n", ev.malformed_reason));
-    }
+  if (core::trim(*text).empty()) {
+    print_out(out + "  a blank line: not a record\n");
     return exit_code::ok;
   }
+  if (profile_index < 0) {
+    print_out(out + fmt::format("  malformed: {}\n", ingest::no_profile_reason()));
+    return exit_code::ok;
+  }
+  const profile::compiled_profile& prof = *profiles->profiles[static_cast<size_t>(profile_index)];
+  out += field_line("profile", fmt::format("{}  ({}; {})", prof.id, forced >= 0 ? "--profile" : "detected",
+                                           prof.file));
+  ingest::normalizer norm(rs->plan(), o.max_depth);
+  event::event ev;
+  // A line holding many records (an OTLP export): one of them, by index.
+  std::string record(core::trim(*text));
+  if (prof.has_envelope()) {
+    std::vector<std::string_view> records;
+    std::string why;
+    std::string padded = record;
+    padded.reserve(padded.size() + ingest::required_padding());
+    if (!norm.split_records(padded, padded.capacity(), prof, records, why)) {
+      print_out(out + fmt::format("  malformed: {}\n", why));
+      return exit_code::ok;
+    }
+    int64_t index = t.index >= 0 ? t.index : 0;
+    if (index >= static_cast<int64_t>(records.size())) {
+      print_error(fmt::format("{}: line {} holds {} record{} (0-based INDEX: {}:{}/0)", t.path, t.line,
+                              records.size(), records.size() == 1 ? "" : "s", t.path, t.line));
+      return exit_code::error;
+    }
+    out += field_line("record", fmt::format("{} of the {} in this line", index, records.size()));
+    record = std::string(records[static_cast<size_t>(index)]);
+  }
+  norm.normalize_copy(record, ev, prof);
+  if (ev.result == event::outcome::skipped) {
+    print_out(out + fmt::format("  skipped: profile `{}` says this line is not a call\n", prof.id));
+    return exit_code::ok;
+  }
+  if (ev.result == event::outcome::malformed) {
+    print_out(out + fmt::format("  malformed: {}\n", ev.malformed_reason));
+    return exit_code::ok;
+  }
+  out += field_line("response body", ev.response_body ? "logged" : "not logged (status-only evidence)");
   out += field_line("outcome", ev.result == event::outcome::ok
                                    ? "ok"
                                    : fmt::format("failure ({})", event::name_of(ev.failure)));
@@ -202,10 +242,10 @@ exit_code run_explain(const options& o) {
     out += field_line(name, shown);
   }
   auto flat = norm.flatten_last();
-  norm.normalize_copy(core::trim(*text), ev);  // flatten_last reused scratch
+  norm.normalize_copy(record, ev, prof);  // flatten_last reused scratch
   if (!flat.empty()) {
     out += "\nbody fields (for request.body.<path> / response.body.<path>)\n";
-    out += body_field_lines(flat, core::trim(*text), o.show_prompts);
+    out += body_field_lines(flat, record, o.show_prompts, prof);
   }
   rules::match_scratch scratch;
   auto traces = rs->trace(ev, scratch);

@@ -28,6 +28,16 @@ void add_rule_options(CLI::App& app, options& o) {
   app.add_flag("--no-builtin-rules", o.no_builtin_rules,
                "Do not load the bundled rule pack");
 }
+void add_profile_options(CLI::App& app, options& o, bool force) {
+  app.add_option("--profiles", o.profile_paths,
+                 "Extra input profile file or folder, after the bundled set; a profile "
+                 "with a bundled profile's id replaces it (repeatable)")
+      ->allow_extra_args(false);
+  if (force) {
+    app.add_option("--profile", o.profile_id,
+                   "Read every input with this profile (see `profiles list`) instead of detecting it");
+  }
+}
 }  // namespace
 
 std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
@@ -47,6 +57,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   analyze->add_option("--events", o.events,
                       "Also write one JSON object per input record to this file");
   add_rule_options(*analyze, o);
+  add_profile_options(*analyze, o, true);
   analyze->add_option_function<std::string>(
       "--since", [&o](const std::string& v) { o.since = v; },
       "Keep records at or after this time (RFC 3339, or 30m, 24h, 7d ago)")->type_name("TIME");
@@ -56,7 +67,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   analyze->add_option("-j,--threads", o.threads, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1u, 256u));
   analyze->add_option("--input-format", o.input_format, "Override format detection")
-      ->check(CLI::IsMember({"auto", "jsonl", "har"}))->capture_default_str();
+      ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}))->capture_default_str();
   analyze->add_option("--max-record-bytes", o.max_record_bytes,
                       "A line or HAR entry larger than this is reported as malformed")
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 32))->capture_default_str();
@@ -109,15 +120,39 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
       ->check(CLI::IsMember({"auto", "jsonl", "har"}));
   suggest->callback([&] { o.cmd = command::rules_suggest; });
 
+  CLI::App* profiles = app.add_subcommand("profiles", "List, check, test and detect input profiles");
+  profiles->require_subcommand(1);
+  CLI::App* plist = profiles->add_subcommand("list", "The loaded profiles: id, title, file");
+  add_profile_options(*plist, o, false);
+  plist->callback([&] { o.cmd = command::profiles_list; });
+  CLI::App* pcheck = profiles->add_subcommand(
+      "check", "Validate profile files (with the bundled set); problems as file:line:col");
+  pcheck->add_option("paths", o.profile_paths, "Profile files or folders")->required();
+  pcheck->callback([&] { o.cmd = command::profiles_check; });
+  CLI::App* ptest = profiles->add_subcommand("test", "Run every profile's samples");
+  add_profile_options(*ptest, o, false);
+  ptest->add_flag("-v,--verbose", o.verbose, "List every sample, not only failures");
+  ptest->callback([&] { o.cmd = command::profiles_test; });
+  CLI::App* pdetect = profiles->add_subcommand(
+      "detect", "Which profile reads each input, and why (the sampled records' votes)");
+  pdetect->add_option("inputs", o.inputs, "Files (or - for stdin)")->required();
+  add_profile_options(*pdetect, o, false);
+  pdetect->add_option("--input-format", o.input_format, "Override format detection")
+      ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}));
+  pdetect->callback([&] { o.cmd = command::profiles_detect; });
+
   CLI::App* explain = app.add_subcommand(
       "explain", "One record: its fields, evidence, the rules that matched and why the winner won");
-  explain->add_option("record", o.explain_target, "INPUT:LINE (JSON Lines) or INPUT#ENTRY (HAR, 0-based)")
+  explain->add_option("record", o.explain_target,
+                      "INPUT:LINE (JSON Lines), INPUT:LINE/INDEX (a line holding many records, "
+                      "0-based index) or INPUT#ENTRY (HAR, 0-based)")
       ->required();
   add_rule_options(*explain, o);
   explain->add_option("--max-depth", o.max_depth, "A record nested deeper than this is malformed")
       ->check(CLI::Range(uint64_t{16}, uint64_t{1000000}))->capture_default_str();
+  add_profile_options(*explain, o, true);
   explain->add_option("--input-format", o.input_format, "Override format detection")
-      ->check(CLI::IsMember({"auto", "jsonl", "har"}));
+      ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}));
   explain->add_flag("--show-prompts", o.show_prompts,
                     "Show request prompts (first 200 characters); hidden by default");
   explain->callback([&] { o.cmd = command::explain; });

@@ -14,8 +14,10 @@ namespace analyzer::cli {
 
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
-enum class command { none, analyze, rules_list, rules_check, rules_test, rules_suggest, explain,
-                     completion };
+enum class command {
+  none, analyze, rules_list, rules_check, rules_test, rules_suggest, explain, completion,
+  profiles_list, profiles_check, profiles_test, profiles_detect
+};
 
 struct cli_command;
 
@@ -30,6 +32,8 @@ struct options {
   std::string events;
   std::vector<std::string> rule_paths;
   bool no_builtin_rules = false;
+  std::vector<std::string> profile_paths;  // --profiles
+  std::string profile_id;                  // --profile: read every input with it
   std::optional<std::string> since, until;  // nullopt: not given ("" is an error)
   unsigned threads = 0;  // 0: all hardware threads
   std::string input_format = "auto";

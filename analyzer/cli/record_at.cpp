@@ -17,7 +17,14 @@ bool parse_target(const std::string& spec, target& t) {
   size_t colon = spec.rfind(':');
   size_t cut = hash != std::string::npos ? hash : colon;
   if (cut == std::string::npos || cut == 0) return false;
-  auto n = core::parse_int(spec.substr(cut + 1));
+  std::string number = spec.substr(cut + 1);
+  if (size_t slash = number.find('/'); slash != std::string::npos && hash == std::string::npos) {
+    auto i = core::parse_int(number.substr(slash + 1));
+    if (!i || *i < 0) return false;
+    t.index = *i;
+    number.resize(slash);
+  }
+  auto n = core::parse_int(number);
   if (!n || *n < 0) return false;
   t.path = spec.substr(0, cut);
   (hash != std::string::npos ? t.entry : t.line) = *n;
@@ -26,7 +33,7 @@ bool parse_target(const std::string& spec, target& t) {
 
 std::unique_ptr<rules::ruleset> target_and_rules(const options& o, target& t) {
   if (!parse_target(o.explain_target, t)) {
-    print_usage_error(fmt::format("`{}` is not INPUT:LINE (1-based) or INPUT#ENTRY (0-based)",
+    print_usage_error(fmt::format("`{}` is not INPUT:LINE (1-based), INPUT:LINE/INDEX or INPUT#ENTRY (0-based)",
                                   o.explain_target));
     return nullptr;
   }
@@ -42,14 +49,18 @@ struct stop_reading {};
 
 void for_each_record(const std::string& path, const options& o,
                      const std::function<bool(int64_t position, std::string_view text)>& visit,
-                     std::string& error) {
+                     std::string& error, const ingest::profile_chooser& chooser,
+                     int* profile) {
   ingest::buffer_pool pool;
   ingest::reader_options ro;
   ro.max_depth = o.max_depth;
+  ro.choose_profile = chooser;
   ro.format = o.input_format == "har"     ? ingest::input_format::har
               : o.input_format == "jsonl" ? ingest::input_format::jsonl
+              : o.input_format == "json"  ? ingest::input_format::json
                                           : ingest::input_format::auto_detect;
   auto emit = [&](ingest::chunk&& c) {
+    if (profile != nullptr) *profile = c.profile;
     const char* data = c.buf.data.get();
     if (c.explicit_records) {
       for (const auto& r : c.records) {
@@ -76,7 +87,8 @@ void for_each_record(const std::string& path, const options& o,
   }
 }
 
-std::optional<std::string> find_record(const target& t, const options& o, std::string& error) {
+std::optional<std::string> find_record(const target& t, const options& o, std::string& error,
+                                       const ingest::profile_chooser& chooser, int* profile) {
   std::optional<std::string> text;
   for_each_record(
       t.path, o,
@@ -85,7 +97,7 @@ std::optional<std::string> find_record(const target& t, const options& o, std::s
         if (position == t.position()) text = std::string(record);
         return false;  // records come in order: past it, stop
       },
-      error);
+      error, chooser, profile);
   return text;
 }
 

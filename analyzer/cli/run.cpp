@@ -17,6 +17,7 @@
 #include "analyzer/cli/fail_on.hpp"
 #include "analyzer/cli/inputs.hpp"
 #include "analyzer/cli/messages.hpp"
+#include "analyzer/cli/profile_commands.hpp"
 #include "analyzer/cli/progress.hpp"
 #include "analyzer/cli/run_stats.hpp"
 #include "analyzer/cli/worker.hpp"
@@ -47,6 +48,10 @@ exit_code main_entry(int argc, char** argv) {
     case command::rules_test: return run_rules_test(o);
     case command::rules_suggest: return run_rules_suggest(o);
     case command::explain: return run_explain(o);
+    case command::profiles_list: return run_profiles_list(o);
+    case command::profiles_check: return run_profiles_check(o);
+    case command::profiles_test: return run_profiles_test(o);
+    case command::profiles_detect: return run_profiles_detect(o);
     case command::completion: return run_completion(o);
     case command::none: break;
   }
@@ -159,6 +164,7 @@ bool configure(const options& o, analyze_config& c) {
   c.worker.bounds.max_timeline_cells = o.max_timeline_cells;
   c.pipeline.reader.format = o.input_format == "har"     ? ingest::input_format::har
                              : o.input_format == "jsonl" ? ingest::input_format::jsonl
+              : o.input_format == "json"  ? ingest::input_format::json
                                                          : ingest::input_format::auto_detect;
   c.worker.max_record_bytes = o.max_record_bytes;
   c.worker.write_events = !o.events.empty();
@@ -173,10 +179,12 @@ bool configure(const options& o, analyze_config& c) {
   return true;
 }
 
-std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_report>& reports) {
+std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_report>& reports,
+                                                const profile::profile_set& profiles) {
   std::vector<report::input_info> out;
   for (const auto& r : reports) {
     report::input_info in;
+    if (r.profile >= 0) in.profile = profiles.profiles[static_cast<size_t>(r.profile)]->id;
     in.path = r.path == "-" ? "<stdin>" : r.path;
     in.format = std::string(ingest::name_of(r.format));
     in.compression = std::string(ingest::name_of(r.kind));
@@ -300,6 +308,12 @@ exit_code run_analyze(const options& o) {
   auto rules = load_rules(o, cfg);
   if (!rules) return exit_code::error;
   cfg.worker.rules = rules.get();
+  int forced = -1;
+  auto profiles = load_profiles_for(o, forced);
+  if (!profiles) return exit_code::error;
+  cfg.worker.profiles = profiles.get();
+  for (const auto& p : profiles->profiles) cfg.worker.profile_json.push_back(report::json_quote(p->id));
+  cfg.pipeline.reader.choose_profile = make_chooser(*profiles, forced);
   double load_rules_s = clock.lap();
 
   // Workers each own an aggregator; merged exactly below.
@@ -313,7 +327,7 @@ exit_code run_analyze(const options& o) {
   total.finish();
   double merge_s = clock.lap();
 
-  auto s = report::summary::build(total, *rules, describe_inputs(*reports));
+  auto s = report::summary::build(total, *rules, describe_inputs(*reports, *profiles));
   s.tool_version = KLING_TRIAGE_VERSION;
   s.generated_at = event::format_time(now_ms());
   s.since_ms = cfg.worker.since_ms;

@@ -15,6 +15,10 @@ exit_code run_rules_check(const options& o);
 exit_code run_rules_test(const options& o);
 exit_code run_rules_suggest(const options& o);
 exit_code run_explain(const options& o);
+exit_code run_profiles_list(const options& o);
+exit_code run_profiles_check(const options& o);
+exit_code run_profiles_test(const options& o);
+exit_code run_profiles_detect(const options& o);
 exit_code run_completion(const options& o);
 
 /// `generated_at`: now, or SOURCE_DATE_EPOCH when set (reproducible runs).

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/cli/worker.hpp"
 
+#include "analyzer/ingest/profile_detect.hpp"
 #include "analyzer/ingest/reader.hpp"
+#include "analyzer/profile/profile_loader.hpp"
 
 #include <cstring>
 #include <fmt/format.h>
@@ -32,6 +34,10 @@ std::string analyze_worker::process(const ingest::chunk& c) {
 std::string analyze_worker::process_records(const ingest::chunk& c) {
   std::string out;
   ev_.source = c.source;
+  ev_.profile = static_cast<uint16_t>(c.profile >= 0 ? c.profile : 0);
+  const profile::profile_set& set =
+      config_.profiles != nullptr ? *config_.profiles : profile::bundled_set();
+  profile_ = c.profile >= 0 ? set.profiles[static_cast<size_t>(c.profile)].get() : nullptr;
   const char* data = c.buf.data.get();
   if (c.explicit_records) {  // HAR entries, or records the reader rejected
     for (const auto& r : c.records) {
@@ -42,7 +48,8 @@ std::string analyze_worker::process_records(const ingest::chunk& c) {
         continue;
       }
       const char* begin = data + r.offset;
-      handle({begin, r.length}, static_cast<size_t>(data + c.buf.capacity - begin), out);
+      std::string_view text = core::trim(std::string_view(begin, r.length));
+      handle_records(text, static_cast<size_t>(data + c.buf.capacity - text.data()), out);
     }
     return out;
   }
@@ -71,7 +78,27 @@ void analyze_worker::handle_line(const ingest::chunk& c, const char* begin,
     return handle_malformed(ingest::oversized_line_reason(config_.max_record_bytes), out);
   }
   const char* buf_end = c.buf.data.get() + c.buf.capacity;
-  handle(trimmed, static_cast<size_t>(buf_end - trimmed.data()), out);
+  handle_records(trimmed, static_cast<size_t>(buf_end - trimmed.data()), out);
+}
+
+// A line of an input no profile reads is malformed; a line of an envelope
+// profile (an OTLP export) holds many records, numbered by line and index.
+void analyze_worker::handle_records(std::string_view text, size_t capacity, std::string& out) {
+  if (profile_ == nullptr) {
+    why_ = ingest::no_profile_reason();
+    return handle_malformed(why_, out);
+  }
+  if (!profile_->has_envelope()) return handle(text, capacity, out);
+  if (!norm_.split_records(text, capacity, *profile_, records_, why_)) {
+    return handle_malformed(why_, out);
+  }
+  const char* end = text.data() + capacity;
+  for (size_t i = 0; i < records_.size(); ++i) {
+    ev_.entry = static_cast<int64_t>(i);
+    std::string_view r = records_[i];
+    handle(r, static_cast<size_t>(end - r.data()), out);
+  }
+  ev_.entry = -1;
 }
 
 namespace {
@@ -90,7 +117,15 @@ void analyze_worker::handle(std::string_view text, size_t capacity, std::string&
 }
 
 void analyze_worker::handle_record(std::string_view text, size_t capacity, std::string& out) {
-  norm_.normalize(text, capacity, ev_);
+  if (profile_ == nullptr) {
+    why_ = ingest::no_profile_reason();
+    return handle_malformed(why_, out);
+  }
+  norm_.normalize(text, capacity, ev_, *profile_);
+  if (ev_.result == event::outcome::skipped) {
+    agg_.add_skipped(ev_);
+    return;
+  }
   if (ev_.result == event::outcome::malformed) {
     agg_.add_malformed(ev_);
     if (config_.write_events) write_event(-1, out);
@@ -116,6 +151,7 @@ void analyze_worker::handle_malformed(std::string_view why, std::string& out) {
   fresh.source = ev_.source;
   fresh.line = ev_.line;
   fresh.entry = ev_.entry;
+  fresh.profile = ev_.profile;
   ev_ = std::move(fresh);
   ev_.result = event::outcome::malformed;
   ev_.malformed_reason = why;
@@ -140,8 +176,16 @@ void analyze_worker::write_event(int rule, std::string& out) {
   const event::event& e = ev_;
   out += "{\"source\":";
   out += config_.source_json[e.source];
-  out += e.line >= 0 ? fmt::format(",\"line\":{},\"entry\":null", e.line)
-                     : fmt::format(",\"line\":null,\"entry\":{}", e.entry);
+  out += e.line >= 0 ? fmt::format(",\"line\":{}", e.line) : std::string(",\"line\":null");
+  out += e.entry >= 0 ? fmt::format(",\"entry\":{}", e.entry) : std::string(",\"entry\":null");
+  out += ",\"profile\":";
+  if (profile_ == nullptr) {
+    out += "null";
+  } else if (e.profile < config_.profile_json.size()) {
+    out += config_.profile_json[e.profile];
+  } else {
+    report::json_quote(profile_->id, out);
+  }
   if (e.result == event::outcome::malformed) {
     out += ",\"category\":\"malformed\",\"cause\":\"malformed\",\"error\":";
     report::json_quote(e.malformed_reason, out);

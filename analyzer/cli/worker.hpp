@@ -14,6 +14,8 @@ namespace analyzer::cli {
 
 struct worker_config {
   const rules::ruleset* rules = nullptr;
+  const profile::profile_set* profiles = nullptr;
+  std::vector<std::string> profile_json;  // each profile's id, JSON-quoted
   std::vector<std::string> source_json;  // each input's path, JSON-quoted
   bool write_events = false;
   std::optional<int64_t> since_ms, until_ms;
@@ -36,6 +38,7 @@ class analyze_worker final : public ingest::chunk_worker {
                    int64_t line, std::string& out);
   void handle(std::string_view text, size_t capacity, std::string& out);
   void handle_record(std::string_view text, size_t capacity, std::string& out);
+  void handle_records(std::string_view text, size_t capacity, std::string& out);
   void handle_malformed(std::string_view why, std::string& out);
   void write_event(int rule, std::string& out);
 
@@ -44,6 +47,9 @@ class analyze_worker final : public ingest::chunk_worker {
   rules::match_scratch scratch_;
   aggregate::aggregator agg_;
   event::event ev_;
+  const profile::compiled_profile* profile_ = nullptr;  // the chunk's
+  std::vector<std::string_view> records_;  // an envelope line's records
+  std::string why_;
 };
 
 }  // namespace analyzer::cli

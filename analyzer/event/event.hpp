@@ -17,7 +17,9 @@
 
 namespace analyzer::event {
 
-enum class outcome : uint8_t { ok, failure, malformed };
+/// `skipped`: a line the input's profile says is not a call (a connection
+/// notice); counted apart, never classified.
+enum class outcome : uint8_t { ok, failure, malformed, skipped };
 
 /// Why a record is a failure (error-reference.md section 1), checked in
 /// this order.
@@ -39,10 +41,12 @@ struct auth_evidence {
 
 struct event {
   // Provenance: which input, and the 1-based line (JSONL) or the 0-based
-  // entry index (HAR); the other is -1.
+  // entry index (HAR); the other is -1. A line holding many records (an
+  // OTLP export) sets both: the line, and the record's 0-based index in it.
   uint32_t source = 0;
   int64_t line = -1;
   int64_t entry = -1;
+  uint16_t profile = 0;  // index in the run's profile set
 
   outcome result = outcome::ok;
   failure_kind failure = failure_kind::none;
@@ -64,6 +68,7 @@ struct event {
   std::string_view task_id;
   std::string_view task_status;  // lower case
   std::optional<bool> request_body_json_valid;
+  bool response_body = false;  // the record carried a response body
   bool request_headers_logged = false;  // failures: the log kept request headers
   auth_evidence auth;
 

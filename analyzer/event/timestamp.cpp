@@ -113,6 +113,84 @@ std::optional<int64_t> parse_time_text(std::string_view s) {
   return ms;
 }
 
+std::optional<int64_t> parse_time_pattern(std::string_view s, std::string_view pattern) {
+  static constexpr std::string_view months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                "jul", "aug", "sep", "oct", "nov", "dec"};
+  s = core::trim(s);
+  int y = 1970, mo = 1, d = 1, h = 0, mi = 0, se = 0, zone = 0;
+  int64_t frac_ms = 0;
+  size_t pos = 0;
+  auto number = [&](size_t max, int& out) {
+    if (pos < s.size() && s[pos] == ' ') ++pos;  // %e and space-padded fields
+    size_t start = pos;
+    int v = 0;
+    while (pos < s.size() && pos - start < max && s[pos] >= '0' && s[pos] <= '9') {
+      v = v * 10 + (s[pos++] - '0');
+    }
+    out = v;
+    return pos > start;
+  };
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c != '%' || i + 1 == pattern.size()) {
+      if (pos >= s.size() || s[pos] != c) return std::nullopt;
+      ++pos;
+      continue;
+    }
+    char spec = pattern[++i];
+    bool ok = true;
+    switch (spec) {
+      case 'Y': ok = number(4, y); break;
+      case 'm': ok = number(2, mo); break;
+      case 'd': case 'e': ok = number(2, d); break;
+      case 'H': ok = number(2, h); break;
+      case 'M': ok = number(2, mi); break;
+      case 'S': ok = number(2, se); break;
+      case 'f': {
+        int64_t scale = 100;
+        size_t start = pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+          frac_ms += (s[pos++] - '0') * scale;
+          scale /= 10;
+        }
+        ok = pos > start;
+        break;
+      }
+      case 'b': {
+        ok = false;
+        for (int m = 0; m < 12 && pos + 3 <= s.size(); ++m) {
+          if (core::iequals(s.substr(pos, 3), months[m])) {
+            mo = m + 1;
+            pos += 3;
+            ok = true;
+            break;
+          }
+        }
+        break;
+      }
+      case 'z': {
+        size_t end = pos;
+        while (end < s.size() && s[end] != ' ' && s[end] != ']') ++end;
+        auto z = parse_zone(s.substr(0, end), pos);
+        ok = z.has_value();
+        if (ok) zone = *z;
+        pos = end;
+        break;
+      }
+      case '%': ok = pos < s.size() && s[pos++] == '%'; break;
+      default: return std::nullopt;
+    }
+    if (!ok) return std::nullopt;
+  }
+  if (pos != s.size() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  auto days = days_from_date(y, mo, d);
+  if (!days) return std::nullopt;
+  int64_t secs = *days * 86400 + h * 3600 + mi * 60 + se - zone * 60;
+  int64_t ms = secs * 1000 + frac_ms;
+  if (!is_time(ms)) return std::nullopt;  // years 1970-9999 only, as for every time
+  return ms;
+}
+
 std::string format_time(int64_t ms) {
   if (!is_time(ms)) return fmt::format("<out of range: {} ms>", ms);
   int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;

@@ -29,6 +29,11 @@ std::optional<int64_t> parse_time_text(std::string_view s);
 /// for negative, non-finite or out-of-range values.
 std::optional<int64_t> epoch_to_ms(double v);
 
+/// Parses text written with a strftime-like pattern: %Y %m %d %H %M %S,
+/// %f (fraction digits, any count), %z (Z, +hh:mm, +hhmm), %b (Jan..Dec),
+/// %e (day, space-padded), %% and literal characters; no zone means UTC.
+std::optional<int64_t> parse_time_pattern(std::string_view s, std::string_view pattern);
+
 /// Formats as RFC 3339 UTC with milliseconds: `2026-11-24T03:12:45.123Z`.
 /// `ms` must satisfy is_time(); anything else is written as
 /// `<out of range: N ms>`.

@@ -11,7 +11,9 @@
 
 namespace analyzer::ingest {
 
-enum class input_format { auto_detect, jsonl, har };
+/// `json`: one pretty-printed JSON document (an array) holding many records,
+/// read whole and split by its profile's `records:` (a Bruno CLI report).
+enum class input_format { auto_detect, jsonl, har, json };
 std::string_view name_of(input_format f);
 
 /// A heap buffer whose capacity includes simdjson's padding.
@@ -51,6 +53,7 @@ struct record_span {
 struct chunk {
   uint64_t seq = 0;
   uint32_t source = 0;
+  int profile = -1;  // the input's profile (index in the run's set); -1: none reads it
   buffer buf;
   size_t size = 0;
   int64_t first_line = 1;

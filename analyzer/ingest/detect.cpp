@@ -14,6 +14,10 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 input_format sniff_format(std::string_view head, const std::string& path) {
   std::string_view s = core::trim(head);
+  // A pretty-printed JSON array (its first line a lone `[`): one document.
+  if (!s.empty() && s.front() == '[' && core::trim(s.substr(0, s.find('\n'))) == "[") {
+    return input_format::json;
+  }
   if (s.empty() || s.front() != '{') {
     return ends_with(path, ".har") ? input_format::har : input_format::jsonl;
   }

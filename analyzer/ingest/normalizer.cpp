@@ -6,11 +6,13 @@
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/endpoint.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/ingest/normalizer_impl.hpp"
+#include "analyzer/profile/profile_loader.hpp"
 
 namespace analyzer::ingest {
 
@@ -39,10 +41,19 @@ void normalizer::impl::reset() {
   resp_body = {};
   headers_raw[0] = headers_raw[1] = {};
   env = {};
-  ts_text = {};
-  ts_number.reset();
-  time_number.reset();
-  har_entry = saw_request = saw_response = saw_error = false;
+  if (slots.size() != static_cast<size_t>(prof->slot_count)) {
+    slots.assign(static_cast<size_t>(prof->slot_count), profile::captured{});
+    touched.clear();
+  }
+  for (uint16_t t : touched) slots[t] = profile::captured{};
+  touched.clear();
+  deferred.clear();
+  offered = 0;
+  field_rank.assign(prof->fields.size(), 255);
+  applied_rank.assign(prof->fields.size(), 255);
+  body_rank[0] = body_rank[1] = 255;
+  headers_copied[0] = headers_copied[1] = false;
+  named_headers.clear();
   message_buf.clear();
   value_pool.clear();
   list_pool.clear();
@@ -108,19 +119,6 @@ std::optional<int64_t> scalar_int(od::value v) {
 }
 
 namespace {
-error_code read_time(od::value v, std::string_view& text,
-                     std::optional<double>& number) {
-  od::json_type t;
-  if (auto e = v.type().get(t)) return e;
-  if (t == od::json_type::string) return v.get_string().get(text);
-  if (t == od::json_type::number) {
-    double d = 0;
-    // 1e400 overflows a double: not a time, but the record is still read.
-    if (!v.get_double().get(d)) number = d;
-  }
-  return simdjson::SUCCESS;
-}
-
 // A transport error: a string, or an object with `message`.
 error_code read_error(od::value v, std::string_view& out) {
   od::json_type t;
@@ -172,6 +170,13 @@ error_code scan_task(od::value v, task_fields& t) {
     return simdjson::SUCCESS;
   });
 }
+using profile::captured;
+using profile::trie_node;
+
+// OpenTelemetry's AnyValue: {"stringValue": ...}, {"intValue": ...}, ...
+bool any_value_key(std::string_view key) {
+  return key.size() > 5 && key.substr(key.size() - 5) == "Value";
+}
 }  // namespace
 
 bool is_failed_status(std::string_view status) {
@@ -179,75 +184,246 @@ bool is_failed_status(std::string_view status) {
   return core::iequals(status, "failed") || core::iequals(status, "error");
 }
 
-error_code normalizer::impl::parse_record(od::object top, event::event& ev) {
-  return for_each_member(top, [&](std::string_view key, od::value v) {
-    if (key == "ts" || key == "timestamp" || key == "@timestamp" ||
-        key == "startedDateTime") {
-      har_entry = har_entry || key == "startedDateTime";
-      return read_time(v, ts_text, ts_number);
+// The record pass: one walk over the record, guided by the profile's trie.
+// Keys the profile does not name are skipped by On Demand without parsing.
+error_code normalizer::impl::walk(od::value v, const std::vector<trie_node>& nodes,
+                                  uint32_t at, event::event& ev) {
+  const trie_node& n = nodes[at];
+  if (n.direct_field >= 0) {  // the usual leaf: applied now
+    auto fi = static_cast<size_t>(n.direct_field);
+    if (n.direct_rank >= field_rank[fi]) return simdjson::SUCCESS;  // skipped unread
+    captured c;
+    capture(v, c);
+    if (c.type == captured::kind::null || (c.type == captured::kind::string && c.text.empty())) {
+      return simdjson::SUCCESS;
     }
-    if (key == "time") {
-      std::string_view text;
-      error_code e = read_time(v, text, time_number);
-      if (!text.empty()) ts_text = text;
-      return e;
+    field_rank[fi] = applied_rank[fi] = n.direct_rank;
+    const profile::field_map& f = prof->fields[fi];
+    apply_value(f, f.sources[n.direct_rank], c.text, c.type, ev);
+    return simdjson::SUCCESS;
+  }
+  if (n.record) {  // envelope: one record of the line
+    std::string_view raw = raw_container(v);
+    if (!raw.empty() && record_spans != nullptr) record_spans->push_back(raw);
+    return simdjson::SUCCESS;
+  }
+  if (n.body >= 0) {
+    if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
+    return read_body(v, n, ev);
+  }
+  if (!n.children.empty() || n.each >= 0) {
+    od::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    if (t == od::json_type::object && !n.children.empty() && !n.keyed) {
+      if (n.slot < 0 || prof->slot_uses[static_cast<size_t>(n.slot)].empty()) {
+        // Only its presence matters (detect: `request`, `response`).
+        if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
+        return walk_members(v, nodes, at, ev);
+      }
+      // Read whole (headers) and looked into (their Host): the raw text is
+      // bounded by where the walk ends, as for bodies.
+      const char* begin = v.raw_json_token().data();
+      if (auto e = walk_members(v, nodes, at, ev)) return e;
+      const char* next = nullptr;
+      const char* end = record.data() + record.size();
+      if (doc->current_location().get(next) == simdjson::SUCCESS) {
+        while (next > begin && core::is_space(next[-1])) --next;
+        end = next;
+      } else {
+        end = find_value_end(begin, end);
+      }
+      slot(n.slot) = {captured::kind::container, {begin, static_cast<size_t>(end - begin)}};
+      offer(n.slot);
+      return simdjson::SUCCESS;
     }
-    if (key == "request") {
-      saw_request = true;
-      return parse_request(v, ev);
+    if (t == od::json_type::array && n.keyed) {
+      if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
+      return walk_keyed(v, nodes, at, ev);
     }
-    if (key == "response") {
-      saw_response = true;
-      return parse_response(v, ev);
+    if (t == od::json_type::array && n.each >= 0) {
+      if (n.slot >= 0) slot(n.slot).type = captured::kind::container;
+      od::array arr;
+      if (auto e = v.get_array().get(arr)) return e;
+      for (auto item : arr) {
+        od::value iv;
+        if (auto e = item.get(iv)) return e;
+        if (auto e = walk(iv, nodes, static_cast<uint32_t>(n.each), ev)) return e;
+      }
+      return simdjson::SUCCESS;
     }
-    if (key == "error" || key == "_error" || key == "_failureText") {
-      saw_error = true;
-      return read_error(v, ev.error);
+  }
+  if (n.slot >= 0) {
+    capture(v, slot(n.slot));
+    offer(n.slot);
+  }
+  return simdjson::SUCCESS;
+}
+
+// Ranks the fields a just-filled slot feeds; a source with `when` waits for
+// the end of the walk (its condition may name keys not read yet).
+void normalizer::impl::offer(int index) {
+  const profile::captured& v = slots[static_cast<size_t>(index)];
+  if (v.type == profile::captured::kind::null ||
+      (v.type == profile::captured::kind::string && v.text.empty())) {
+    return;
+  }
+  for (const auto& [fi, rank] : prof->slot_uses[static_cast<size_t>(index)]) {
+    if (rank >= field_rank[fi]) continue;
+    if (prof->fields[fi].sources[rank].when >= 0) {
+      deferred.push_back(static_cast<uint16_t>(index));
+      continue;
     }
-    if (key == "duration_ms" || key == "latency_ms" || key == "elapsed_ms" ||
-        key == "duration") {
-      double d = 0;
-      if (!v.get_double().get(d)) ev.duration_ms = d;
+    field_rank[fi] = rank;
+    ++offered;
+  }
+}
+
+// The profile's detect; an `any` of `exists` (the canonical shape) is checked
+// without the general evaluator.
+bool normalizer::impl::detect_holds() const {
+  const profile::condition* top = &prof->detect;
+  while (top->type == profile::condition::kind::all && top->children.size() == 1) {
+    top = &top->children.front();  // `{any: [...]}` is an all of one any
+  }
+  const profile::condition& d = *top;
+  bool any_exists = d.type == profile::condition::kind::any && !d.children.empty();
+  for (const auto& c : d.children) any_exists = any_exists && c.type == profile::condition::kind::exists;
+  if (!any_exists || prof->kind == profile::compiled_profile::shape::text) {
+    return profile::holds(*prof, prof->detect, slots.data());
+  }
+  for (const auto& c : d.children) {
+    auto t = slots[static_cast<size_t>(c.slot)].type;
+    if (t != profile::captured::kind::absent && t != profile::captured::kind::null) return true;
+  }
+  return false;
+}
+
+profile::captured& normalizer::impl::slot(int index) {
+  profile::captured& c = slots[static_cast<size_t>(index)];
+  if (!c.present()) touched.push_back(static_cast<uint16_t>(index));
+  return c;
+}
+
+error_code normalizer::impl::walk_members(od::value v, const std::vector<trie_node>& nodes,
+                                          uint32_t at, event::event& ev) {
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
+    int c = nodes[at].child(key);
+    if (c < 0) return simdjson::SUCCESS;
+    const trie_node& n = nodes[static_cast<size_t>(c)];
+    if (n.direct_field < 0) return walk(fv, nodes, static_cast<uint32_t>(c), ev);
+    // The usual leaf, applied now; skipped unread when its field already
+    // has a better source.
+    auto fi = static_cast<size_t>(n.direct_field);
+    if (n.direct_rank >= field_rank[fi]) return simdjson::SUCCESS;
+    captured cv;
+    capture(fv, cv);
+    if (cv.type == captured::kind::null || (cv.type == captured::kind::string && cv.text.empty())) {
+      return simdjson::SUCCESS;
     }
+    field_rank[fi] = applied_rank[fi] = n.direct_rank;
+    const profile::field_map& f = prof->fields[fi];
+    apply_value(f, f.sources[n.direct_rank], cv.text, cv.type, ev);
     return simdjson::SUCCESS;
   });
 }
 
-error_code normalizer::impl::parse_request(od::value v, event::event& ev) {
-  return for_each_member(v, [&](std::string_view key, od::value fv) {
-    if (key == "method") {
-      method_buf = core::to_upper(scalar_text(fv));
-      ev.method = method_buf;
-    } else if (key == "url" ||
-               ((key == "path" || key == "uri") && ev.url.empty())) {
-      ev.url = scalar_text(fv);
-    } else if (key == "headers") {
-      headers_raw[0] = raw_container(fv);
-    } else if (key == "body" || key == "json") {
-      return parse_body(fv, req_body, false, ev);
-    } else if (key == "postData") {
-      return parse_post_data(fv);
-    }
-    return simdjson::SUCCESS;
-  });
+// A list of {key, value} objects read as an object keyed by `key`. The key
+// must come before the value in each entry (as OTLP/JSON writes them).
+error_code normalizer::impl::walk_keyed(od::value v, const std::vector<trie_node>& nodes,
+                                        uint32_t at, event::event& ev) {
+  const trie_node& n = nodes[at];
+  od::array arr;
+  if (auto e = v.get_array().get(arr)) return e;
+  for (auto item : arr) {
+    od::value entry;
+    if (auto e = item.get(entry)) return e;
+    int child = -1;
+    error_code e = for_each_member(entry, [&](std::string_view key, od::value fv) {
+      if (key == n.key_name) {
+        child = n.child(scalar_text(fv));
+      } else if (key == n.value_name && child >= 0) {
+        od::object wrapper;
+        if (fv.get_object().get(wrapper) == simdjson::SUCCESS) {
+          return for_each_member(wrapper, [&](std::string_view k, od::value inner) {
+            if (!any_value_key(k)) return simdjson::SUCCESS;
+            return walk(inner, nodes, static_cast<uint32_t>(child), ev);
+          });
+        }
+        return walk(fv, nodes, static_cast<uint32_t>(child), ev);
+      }
+      return simdjson::SUCCESS;
+    });
+    if (e) return e;
+  }
+  return simdjson::SUCCESS;
 }
 
-error_code normalizer::impl::parse_response(od::value v, event::event& ev) {
-  return for_each_member(v, [&](std::string_view key, od::value fv) {
-    if (key == "status" || key == "status_code" || key == "statusCode") {
-      auto s = scalar_int(fv);
-      if (s && *s > 0 && *s < 1000) ev.status = static_cast<int>(*s);
-    } else if (key == "headers") {
-      headers_raw[1] = raw_container(fv);
-    } else if (key == "body") {
-      return parse_body(fv, resp_body, true, ev);
-    } else if (key == "content") {
-      return parse_har_content(fv);
-    } else if (key == "_error" || key == "_failureText" || key == "error") {
-      return read_error(fv, ev.error);
+// A body: the first of the field's alternatives that the record has wins
+// (lower rank); a response body is scanned for Kling's envelope in place.
+error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::event& ev) {
+  int side = n.body;
+  if (n.body_rank >= body_rank[side]) return simdjson::SUCCESS;
+  body_ref& body = side == 0 ? req_body : resp_body;
+  if (n.body_form) {
+    std::string_view raw = raw_container(v);
+    if (raw.size() > 2 && raw.front() == '[') {  // a non-empty list
+      body = body_ref{.base64 = body.base64};
+      body.limit = record.data() + record.size();
+      body.type = body_ref::kind::form;
+      body.begin = raw.data();
+      body.end = raw.data() + raw.size();
+      body_rank[side] = n.body_rank;
     }
     return simdjson::SUCCESS;
-  });
+  }
+  od::json_type t;
+  if (auto e = v.type().get(t)) return e;
+  if (t == od::json_type::null) return simdjson::SUCCESS;
+  if (t == od::json_type::string) {
+    std::string_view s;
+    if (auto e = v.get_string().get(s)) return e;
+    if (s.empty()) return simdjson::SUCCESS;  // `content: omit`, "": no body
+    body = body_ref{.base64 = body.base64};
+    body.limit = record.data() + record.size();
+    body.type = body_ref::kind::text;
+    body.text = s;
+    body_rank[side] = n.body_rank;
+    if (side == 1) env = {};
+    return simdjson::SUCCESS;
+  }
+  if (body_rank[side] != 255) {
+    body = body_ref{.base64 = body.base64};
+    if (side == 1) env = {};
+  }
+  body_rank[side] = n.body_rank;
+  return parse_body(v, body, side == 1, ev);
+}
+
+void normalizer::impl::capture(od::value v, captured& out) {
+  od::json_type t;
+  if (v.type().get(t)) return;
+  switch (t) {
+    case od::json_type::string:
+      if (v.get_string().get(out.text)) return;
+      out.type = captured::kind::string;
+      return;
+    case od::json_type::number:
+      out.type = captured::kind::number;
+      out.text = core::trim(v.raw_json_token());
+      return;
+    case od::json_type::boolean:
+      out.type = captured::kind::boolean;
+      out.text = core::trim(v.raw_json_token());
+      return;
+    case od::json_type::null:
+      out.type = captured::kind::null;
+      out.text = {};
+      return;
+    default:
+      out.type = captured::kind::container;
+      out.text = raw_container(v);
+      return;
+  }
 }
 
 void normalizer::impl::load_headers() {
@@ -256,12 +432,27 @@ void normalizer::impl::load_headers() {
   for (int side = 0; side < 2; ++side) {
     std::string_view raw = headers_raw[side];
     if (raw.empty()) continue;
+    size_t cap = 0;
+    if (headers_copied[side]) {  // a string holding JSON: copy it with padding
+      std::string& buf = header_copy[side];
+      buf.assign(raw);
+      buf.reserve(raw.size() + simdjson::SIMDJSON_PADDING);
+      raw = {buf.data(), raw.size()};
+      cap = buf.capacity();
+    } else {
+      cap = static_cast<size_t>(record_capacity_end - raw.data());
+    }
     od::document hdoc;
     od::value v;
-    auto cap = static_cast<size_t>(record_capacity_end - raw.data());
     if (header_parsers[side].iterate(raw.data(), raw.size(), cap).get(hdoc)) continue;
     if (hdoc.get_value().get(v)) continue;
     (void)parse_headers(v, areas[side]);  // a broken header list: keep what was read
+  }
+  // Headers a profile maps one by one (nginx's $http_authorization).
+  for (const auto& [f, value] : named_headers) {
+    on_header(f->header, value, f->field == profile::target::request_header
+                                    ? field_area::request_header
+                                    : field_area::response_header);
   }
 }
 
@@ -349,39 +540,6 @@ error_code normalizer::impl::parse_body(od::value v, body_ref& body,
     body.end = next;
   }
   return e;
-}
-
-error_code normalizer::impl::parse_har_content(od::value v) {
-  resp_body.limit = record.data() + record.size();
-  return for_each_member(v, [&](std::string_view key, od::value fv) {
-    std::string_view s;
-    if (key == "text" && !fv.get_string().get(s)) {
-      resp_body.type = body_ref::kind::text;
-      resp_body.text = s;
-    } else if (key == "encoding") {
-      resp_body.base64 = scalar_text(fv) == "base64";
-    }
-    return simdjson::SUCCESS;
-  });
-}
-
-error_code normalizer::impl::parse_post_data(od::value v) {
-  req_body.limit = record.data() + record.size();
-  return for_each_member(v, [&](std::string_view key, od::value fv) {
-    std::string_view s;
-    if (key == "text" && !fv.get_string().get(s) && !s.empty()) {
-      req_body.type = body_ref::kind::text;  // `content: omit` leaves ""
-      req_body.text = s;
-    } else if (key == "params" && req_body.type == body_ref::kind::none) {
-      std::string_view raw = raw_container(fv);
-      if (raw.size() > 2 && raw.front() == '[') {  // a non-empty list
-        req_body.type = body_ref::kind::form;
-        req_body.begin = raw.data();
-        req_body.end = raw.data() + raw.size();
-      }
-    }
-    return simdjson::SUCCESS;
-  });
 }
 
 error_code normalizer::impl::scan_request_body(od::object obj,
@@ -474,85 +632,413 @@ void clear_event(event::event& ev) {
   uint32_t source = ev.source;
   int64_t line = ev.line;
   int64_t entry = ev.entry;
+  uint16_t profile = ev.profile;
   std::vector<event::field_value> extras = std::move(ev.extras);
   ev = event::event{};
   ev.source = source;
   ev.line = line;
   ev.entry = entry;
+  ev.profile = profile;
   extras.clear();
   ev.extras = std::move(extras);
 }
+
+// Why a line that should be a JSON object is not one.
+std::string_view not_an_object(std::string_view text, simdjson::dom::parser& dom) {
+  std::string_view t = core::trim(text);
+  char first = t.empty() ? ' ' : t.front();
+  bool scalar = t == "true" || t == "false" || t == "null" ||
+                core::parse_number(t).has_value();
+  if (scalar) return "a JSON scalar, not an object";
+  if (first == '[' || first == '"') {
+    // Only a line that is JSON is "a JSON array": `[Axios][Request] ...` is text.
+    simdjson::dom::element el;
+    if (!dom.parse(t.data(), t.size(), true).get(el)) {
+      return first == '[' ? "a JSON array, not an object" : "a JSON string, not an object";
+    }
+  }
+  return "not JSON: a line of plain text";
+}
+
+const profile::compiled_profile& canonical_profile() {
+  static const profile::compiled_profile* p = [] {
+    const auto* found = profile::bundled_set().find("canonical");
+    if (found == nullptr) throw std::runtime_error("the bundled `canonical` profile is missing");
+    return found;
+  }();
+  return *p;
+}
 }  // namespace
 
-void normalizer::normalize(std::string_view text, size_t capacity,
-                           event::event& ev) {
+std::string_view normalizer::impl::top_level_keys(std::string_view text) {
+  // Only for the malformed reason: a fresh parse of a rejected record.
+  reason_buf.clear();
+  simdjson::dom::element el;
+  simdjson::dom::object obj;
+  if (small_dom.parse(text.data(), text.size(), true).get(el) || el.get_object().get(obj)) {
+    return {};
+  }
+  size_t n = 0;
+  for (auto [k, v] : obj) {
+    if (n++ == 12) {
+      reason_buf += ", ...";
+      break;
+    }
+    if (!reason_buf.empty()) reason_buf += ", ";
+    reason_buf += core::shorten(k, 40);
+  }
+  return reason_buf;
+}
+
+void normalizer::normalize(std::string_view text, size_t capacity, event::event& ev) {
+  normalize(text, capacity, ev, canonical_profile());
+}
+
+void normalizer::normalize(std::string_view text, size_t capacity, event::event& ev,
+                           const profile::compiled_profile& profile) {
   impl& m = *impl_;
   clear_event(ev);  // the previous record's views die here: its memory may go
   m.shrink_parsers();
+  m.prof = &profile;
+  m.reset();
+  m.record = text;
+  m.record_capacity_end = text.data() + capacity;
+  if (profile.kind == profile::compiled_profile::shape::text) {
+    if (profile::skip_line(profile, text)) {
+      ev.result = event::outcome::skipped;
+      return;
+    }
+    bool matched = profile::match_line(profile, text, m.slots.data());
+    for (size_t i = 0; i < m.slots.size(); ++i) {  // groups fill slots directly
+      if (!m.slots[i].present()) continue;
+      m.touched.push_back(static_cast<uint16_t>(i));
+      m.offer(static_cast<int>(i));
+    }
+    if (!matched) {
+      m.reason_buf = fmt::format("the line does not match the pattern of profile `{}`; "
+                                 "see `kling-triage profiles detect`", profile.id);
+      return set_malformed(ev, m.reason_buf);
+    }
+  } else {
+    od::document doc;
+    m.doc = &doc;
+    error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
+    char first = text.empty() ? ' ' : text.front();
+    if (first != '{' && e != simdjson::UTF8_ERROR) {
+      return set_malformed(ev, not_an_object(text, m.small_dom));
+    }
+    od::value top;
+    if (!e) e = doc.get_value().get(top);
+    if (!e) e = m.walk_members(top, profile.nodes, 0, ev);
+    if (!e) {
+      // Anything left after the object ({"a":1} xxx) makes the line malformed.
+      const char* rest = nullptr;
+      if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+        e = simdjson::TRAILING_CONTENT;
+      }
+    }
+    if (e == simdjson::UTF8_ERROR && m.utf8_buf.data() != text.data()) {
+      // Repair invalid UTF-8 (U+FFFD) and read the record again.
+      m.utf8_buf = core::repair_utf8(text);
+      std::string_view repaired = m.utf8_buf;
+      m.utf8_buf.reserve(repaired.size() + required_padding());
+      return normalize(m.utf8_buf, m.utf8_buf.capacity(), ev, profile);
+    }
+    if (e) return set_malformed(ev, simdjson::error_message(e));
+  }
+  if (!profile.has_envelope() && !m.detect_holds()) {
+    std::string_view keys = m.top_level_keys(text);
+    m.reason_buf = fmt::format(
+        "not a logged call for profile `{}`: it has {}{}, the profile needs {}; "
+        "see `kling-triage profiles detect`",
+        profile.id, keys.empty() ? "no keys" : "keys ", keys,
+        profile::describe(profile, profile.detect));
+    return set_malformed(ev, m.reason_buf);
+  }
+  if (profile.skip && profile::holds(profile, *profile.skip, m.slots.data())) {
+    ev.result = event::outcome::skipped;
+    return;
+  }
+  m.apply_fields(ev);
+  if (error_code e = m.finish(ev)) {
+    return set_malformed(ev, e == simdjson::DEPTH_ERROR ? std::string_view(m.depth_reason)
+                                                        : std::string_view(simdjson::error_message(e)));
+  }
+}
+
+void normalizer::normalize_copy(std::string_view text, event::event& ev) {
+  normalize_copy(text, ev, canonical_profile());
+}
+
+void normalizer::normalize_copy(std::string_view text, event::event& ev,
+                                const profile::compiled_profile& profile) {
+  impl_->copy_buf.assign(text);
+  impl_->copy_buf.reserve(text.size() + required_padding());
+  std::string_view view(impl_->copy_buf.data(), text.size());
+  normalize(view, impl_->copy_buf.capacity(), ev, profile);
+}
+
+bool normalizer::split_records(std::string_view text, size_t capacity,
+                               const profile::compiled_profile& profile,
+                               std::vector<std::string_view>& records, std::string& why) {
+  impl& m = *impl_;
+  records.clear();
+  m.prof = &profile;
   m.reset();
   m.record = text;
   m.record_capacity_end = text.data() + capacity;
   od::document doc;
   m.doc = &doc;
-  error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
-  od::object top;
   char first = text.empty() ? ' ' : text.front();
-  if (first != '{' && e != simdjson::UTF8_ERROR) {
-    std::string_view t = core::trim(text);
-    bool scalar = t == "true" || t == "false" || t == "null" ||
-                  core::parse_number(t).has_value();
-    return set_malformed(ev, first == '[' ? "a JSON array, not an object"
-                             : first == '"' ? "a JSON string, not an object"
-                             : scalar       ? "a JSON scalar, not an object"
-                                            : "not JSON: a line of plain text");
+  if (first != '{' && first != '[') {
+    why = not_an_object(text, m.small_dom);
+    return false;
   }
-  if (!e) e = doc.get_object().get(top);
-  if (!e) e = m.parse_record(top, ev);
-  if (!e) {
-    // Anything left after the object ({"a":1} xxx) makes the line malformed.
-    const char* rest = nullptr;
-    if (doc.current_location().get(rest) == simdjson::SUCCESS) {
-      e = simdjson::TRAILING_CONTENT;
-    }
+  event::event scratch;
+  m.record_spans = &records;
+  od::value top;
+  error_code e = m.parser.iterate(text.data(), text.size(), capacity).get(doc);
+  if (!e) e = doc.get_value().get(top);
+  if (!e) e = m.walk(top, profile.envelope, 0, scratch);
+  m.record_spans = nullptr;
+  if (e) {
+    why = simdjson::error_message(e);
+    records.clear();
+    return false;
   }
-  if (e == simdjson::UTF8_ERROR && m.utf8_buf.data() != text.data()) {
-    // Repair invalid UTF-8 (U+FFFD) and read the record again.
-    m.utf8_buf = core::repair_utf8(text);
-    std::string_view repaired = m.utf8_buf;
-    m.utf8_buf.reserve(repaired.size() + required_padding());
-    return normalize(m.utf8_buf, m.utf8_buf.capacity(), ev);
+  if (!profile::holds(profile, profile.detect, m.slots.data())) {
+    std::string_view keys = m.top_level_keys(text);
+    why = fmt::format(
+        "not a logged call for profile `{}`: it has {}{}, the profile needs {}; "
+        "see `kling-triage profiles detect`",
+        profile.id, keys.empty() ? "no keys" : "keys ", keys,
+        profile::describe(profile, profile.detect));
+    records.clear();
+    return false;
   }
-  if (!e && !m.saw_request && !m.saw_response && !m.saw_error) {
-    return set_malformed(ev, "not a logged call: no request, response or error");
-  }
-  if (!e) e = m.finish(ev);
-  if (e == simdjson::DEPTH_ERROR) return set_malformed(ev, m.depth_reason);
-  if (e) return set_malformed(ev, simdjson::error_message(e));
+  return true;
 }
 
-void normalizer::normalize_copy(std::string_view text, event::event& ev) {
-  impl_->copy_buf.assign(text);
-  impl_->copy_buf.reserve(text.size() + required_padding());
-  std::string_view view(impl_->copy_buf.data(), text.size());
-  normalize(view, impl_->copy_buf.capacity(), ev);
+bool normalizer::detects(std::string_view text, size_t capacity,
+                         const profile::compiled_profile& profile) {
+  impl& m = *impl_;
+  if (profile.has_envelope()) {
+    std::vector<std::string_view> records;
+    std::string why;
+    return split_records(text, capacity, profile, records, why);
+  }
+  event::event ev;
+  normalize(text, capacity, ev, profile);
+  (void)m;
+  return ev.result != event::outcome::malformed || false;
+}
+
+// The profile's fields, each from the first alternative the record has
+// (and whose `when` holds); bodies were read during the walk.
+const profile::source* normalizer::impl::pick(const profile::field_map& f) {
+  for (const auto& src : f.sources) {
+    bool there = false;
+    switch (src.type) {
+      case profile::source::kind::body: continue;
+      case profile::source::kind::constant: there = true; break;
+      case profile::source::kind::pointer: {
+        const auto& v = slots[static_cast<size_t>(src.slot)];
+        there = v.present() && v.type != profile::captured::kind::null &&
+                !(v.type == profile::captured::kind::string && v.text.empty());
+        break;
+      }
+      case profile::source::kind::join:
+        there = true;
+        for (const auto& part : src.parts) {
+          if (part.slot >= 0 && !slots[static_cast<size_t>(part.slot)].present()) there = false;
+        }
+        break;
+    }
+    if (!there) continue;
+    if (src.when >= 0 &&
+        !profile::holds(*prof, prof->conditions[static_cast<size_t>(src.when)], slots.data())) {
+      continue;
+    }
+    return &src;
+  }
+  return nullptr;
+}
+
+std::string_view normalizer::impl::value_of(const profile::source& src, int buffer) {
+  switch (src.type) {
+    case profile::source::kind::constant: return src.constant;
+    case profile::source::kind::pointer: return slots[static_cast<size_t>(src.slot)].text;
+    case profile::source::kind::join: {
+      // One buffer per field, reused record after record (no allocation).
+      std::string& out = join_bufs[static_cast<size_t>(buffer) % join_bufs.size()];
+      out.clear();
+      for (const auto& part : src.parts) {
+        out += part.slot >= 0 ? slots[static_cast<size_t>(part.slot)].text
+                              : std::string_view(part.text);
+      }
+      return out;
+    }
+    case profile::source::kind::body: break;
+  }
+  return {};
+}
+
+namespace {
+std::optional<int64_t> parse_time(const profile::source& src, std::string_view text,
+                                  bool number) {
+  using profile::time_format;
+  auto scaled = [&](double per_ms) -> std::optional<int64_t> {
+    auto n = core::parse_number(core::trim(text));
+    if (!n) return std::nullopt;
+    double ms = *n / per_ms;  // checked before the conversion: 1e300 is no time
+    if (!(ms >= 0 && ms <= static_cast<double>(event::max_time_ms))) return std::nullopt;
+    return static_cast<int64_t>(std::llround(ms));
+  };
+  switch (src.time) {
+    case time_format::any:
+      if (number) {
+        auto n = core::parse_number(text);
+        return n ? event::epoch_to_ms(*n) : std::nullopt;
+      }
+      return event::parse_time_text(text);
+    case time_format::rfc3339: return event::parse_time_text(text);
+    case time_format::epoch_s: return scaled(1e-3);
+    case time_format::epoch_ms: return scaled(1);
+    case time_format::epoch_us: return scaled(1e3);
+    case time_format::epoch_ns: {
+      // Nanoseconds do not fit a double exactly: drop the last six digits.
+      std::string_view t = core::trim(text);
+      if (t.size() > 6 && t.find('.') == std::string_view::npos) {
+        return core::parse_int(t.substr(0, t.size() - 6));
+      }
+      return scaled(1e6);
+    }
+    case time_format::pattern: return event::parse_time_pattern(text, src.pattern);
+  }
+  return std::nullopt;
+}
+
+/// Only years 1970-9999 are times, whatever the format said.
+std::optional<int64_t> read_time(const profile::source& src, std::string_view text, bool number) {
+  auto t = parse_time(src, text, number);
+  if (t && !event::is_time(*t)) return std::nullopt;
+  return t;
+}
+}  // namespace
+
+void normalizer::impl::apply_fields(event::event& ev) {
+  if (offered == 0 && deferred.empty() && !prof->has_complex_fields) return;  // all applied in the walk
+  // Fields whose sources are all pointers were ranked as the walk filled
+  // their slots (offer); the sources with `when` are judged now.
+  for (uint16_t t : deferred) {
+    for (const auto& [fi, rank] : prof->slot_uses[t]) {
+      const profile::source& src = prof->fields[fi].sources[rank];
+      if (rank >= field_rank[fi] || src.when < 0) continue;
+      if (profile::holds(*prof, prof->conditions[static_cast<size_t>(src.when)], slots.data())) {
+        field_rank[fi] = rank;
+      }
+    }
+  }
+  for (size_t i = 0; i < prof->fields.size(); ++i) {
+    const auto& f = prof->fields[i];
+    if (f.simple && field_rank[i] == applied_rank[i]) continue;  // none, or applied in the walk
+    const profile::source* src =
+        !f.simple ? pick(f) : field_rank[i] == 255 ? nullptr : &f.sources[field_rank[i]];
+    if (src != nullptr) apply_field(f, *src, ev);
+  }
+}
+
+void normalizer::impl::apply_field(const profile::field_map& f, const profile::source& src,
+                                   event::event& ev) {
+  auto type = src.type == profile::source::kind::pointer ? slots[static_cast<size_t>(src.slot)].type
+                                                         : profile::captured::kind::string;
+  apply_value(f, src, value_of(src, static_cast<int>(f.field)), type, ev);
+}
+
+void normalizer::impl::apply_value(const profile::field_map& f, const profile::source& src,
+                                   std::string_view text, profile::captured::kind type,
+                                   event::event& ev) {
+  using profile::target;
+  if (src.extract >= 0) text = profile::extract(*prof, src, text);
+  bool number = type == profile::captured::kind::number;
+  bool container = type == profile::captured::kind::container;
+  switch (f.field) {
+    case target::ts: ev.ts_ms = read_time(src, text, number); break;
+    case target::duration_ms: {
+      // The usual: a whole number of milliseconds.
+      if (number && !text.empty() && text.size() < 10 &&
+          text.find_first_not_of("0123456789") == std::string_view::npos) {
+        int64_t d = 0;
+        for (char ch : text) d = d * 10 + (ch - '0');
+        ev.duration_ms = static_cast<double>(d) * src.scale;
+        break;
+      }
+      if (auto d = core::parse_number(core::trim(text)); d && *d >= 0) {
+        ev.duration_ms = *d * src.scale;
+      }
+      break;
+    }
+    case target::method:
+      method_buf = core::to_upper(text);
+      ev.method = method_buf;
+      break;
+    case target::url: ev.url = text; break;
+    case target::request_headers:
+    case target::response_headers: {
+      int side = f.field == target::request_headers ? 0 : 1;
+      if (container) {
+        headers_raw[side] = text;
+      } else if (!text.empty() && (src.json_string || prof->kind == profile::compiled_profile::shape::text)) {
+        headers_raw[side] = text;
+        headers_copied[side] = true;
+      }
+      break;
+    }
+    case target::request_body:
+    case target::response_body: {  // text lines: a captured group
+      body_ref& body = f.field == target::request_body ? req_body : resp_body;
+      body = {};
+      body.limit = record.data() + record.size();
+      body.type = body_ref::kind::text;
+      body.text = text;
+      break;
+    }
+    case target::status: {
+      if (number && text.size() == 3 && text[0] >= '1' && text[0] <= '9') {  // the usual: 200
+        int st = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
+        if (text[1] >= '0' && text[1] <= '9' && text[2] >= '0' && text[2] <= '9') {
+          ev.status = st;
+          break;
+        }
+      }
+      auto st = core::parse_int(core::trim(text));
+      if (st && *st > 0 && *st < 1000) ev.status = static_cast<int>(*st);
+      break;
+    }
+    case target::response_body_encoding: resp_body.base64 = text == "base64"; break;
+    case target::error: ev.error = text; break;
+    case target::request_header:
+    case target::response_header: {
+      for (auto& [field, value] : named_headers) {
+        if (field == &f) {  // a better source of the same header
+          value = text;
+          return;
+        }
+      }
+      named_headers.emplace_back(&f, text);
+      break;
+    }
+  }
 }
 
 error_code normalizer::impl::finish(event::event& ev) {
-  // Time: `time` is the call's duration in a HAR entry, a timestamp else.
-  if (har_entry && time_number) {
-    if (*time_number >= 0) ev.duration_ms = *time_number;
-  } else if (!ts_number && time_number) {
-    ts_number = time_number;
-  }
-  if (!ts_text.empty()) ev.ts_ms = event::parse_time_text(ts_text);
-  if (!ev.ts_ms && ts_number) ev.ts_ms = event::epoch_to_ms(*ts_number);
-
   auto parts = event::split_url(ev.url);
   ev.host = parts.host;
   event::fold_ids(parts.path, endpoint_buf);
   ev.endpoint = endpoint_buf;
 
   analyze_text_bodies(ev);
+  ev.response_body = resp_body.type != body_ref::kind::none;
   ev.code = env.code;
   ev.request_id = env.request_id;
   ev.task_id = env.task_id;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "analyzer/event/event.hpp"
+#include "analyzer/profile/profile.hpp"
 
 namespace analyzer::ingest {
 
@@ -40,10 +41,31 @@ class normalizer {
   /// ev.result: ok, failure (with ev.failure and, for failures, the auth
   /// evidence and the plan's extras) or malformed (with a reason).
   /// Provenance fields (source, line, entry) are left untouched.
+  /// The record is read with `profile` (a JSON or text profile without
+  /// `records:`); the 3-argument form uses the bundled `canonical` profile.
+  /// A record the profile's `detect` rejects is malformed (its top-level
+  /// keys and the profile named); one its `skip` accepts is skipped.
   void normalize(std::string_view text, size_t capacity, event::event& ev);
+  void normalize(std::string_view text, size_t capacity, event::event& ev,
+                 const profile::compiled_profile& profile);
 
   /// Same, for text without padding guarantees (copies it).
   void normalize_copy(std::string_view text, event::event& ev);
+  void normalize_copy(std::string_view text, event::event& ev,
+                      const profile::compiled_profile& profile);
+
+  /// A profile with `records:` (one line holds many records, e.g. an OTLP
+  /// export): the records of one line, as views into `text` (each then read
+  /// with normalize() and the same profile). False with `why` set when the
+  /// line is not such an envelope. Same padding contract as normalize().
+  bool split_records(std::string_view text, size_t capacity,
+                     const profile::compiled_profile& profile,
+                     std::vector<std::string_view>& records, std::string& why);
+
+  /// Whether the profile's `detect` holds for one record or line (records:
+  /// the envelope's), for input detection.
+  bool detects(std::string_view text, size_t capacity,
+               const profile::compiled_profile& profile);
 
   /// Every field found in the record's bodies and headers, as
   /// (`request.body.prompt`, value) pairs, for `explain`. Call right after

@@ -2,6 +2,7 @@
 #pragma once
 /// Internals of the normalizer, shared by its .cpp files only.
 
+#include <array>
 #include <deque>
 #include <simdjson.h>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "analyzer/event/event.hpp"
 #include "analyzer/ingest/normalizer.hpp"
+#include "analyzer/profile/profile.hpp"
 
 namespace analyzer::ingest {
 
@@ -69,6 +71,8 @@ struct normalizer::impl {
   // Scratch the event's views may point into.
   std::string method_buf, endpoint_buf, task_status_buf, message_buf;
   std::string scheme_buf, copy_buf, resp_text_buf, req_text_buf, utf8_buf;
+  std::string url_buf, reason_buf, header_copy[2];
+  std::array<std::string, 16> join_bufs;  // `join` results, one per target
   std::string decoded_resp, decoded_req, jwt_buf;
   std::deque<std::string> value_pool;
   std::deque<std::vector<event::field_value>> list_pool;  // item field values
@@ -85,25 +89,46 @@ struct normalizer::impl {
   const char* record_capacity_end = nullptr;
   od::document* doc = nullptr;  // the record being walked
   envelope env;
-  std::string_view ts_text;
-  std::optional<double> ts_number;
-  std::optional<double> time_number;  // `time`: a timestamp, or HAR duration
-  bool har_entry = false;
-  bool saw_request = false, saw_response = false, saw_error = false;
   std::string_view record;  // the current record text
 
+  // The profile reading the record, and what its pointers captured.
+  const profile::compiled_profile* prof = nullptr;
+  std::vector<profile::captured> slots;
+  std::vector<uint16_t> touched;      // slots this record filled (reset clears only these)
+  std::vector<uint8_t> field_rank;    // per field: the best source rank found, 255 none
+  std::vector<uint16_t> deferred;     // filled slots feeding a source with `when`
+  int offered = 0;                    // fields ranked from slots (applied after the walk)
+  std::vector<uint8_t> applied_rank;  // per field: the rank applied during the walk, 255 none
+  uint8_t body_rank[2] = {255, 255};  // rank of the body read so far, per side
+  bool headers_copied[2] = {false, false};  // headers_raw holds a string's text
+  std::vector<std::pair<const profile::field_map*, std::string_view>> named_headers;
+  std::vector<std::string_view>* record_spans = nullptr;  // envelope walk: records found
+
   void reset();
-  error_code parse_record(od::object top, event::event& ev);
-  error_code parse_request(od::value v, event::event& ev);
-  error_code parse_response(od::value v, event::event& ev);
+  error_code walk(od::value v, const std::vector<profile::trie_node>& nodes, uint32_t at,
+                  event::event& ev);
+  error_code walk_members(od::value v, const std::vector<profile::trie_node>& nodes,
+                          uint32_t at, event::event& ev);
+  error_code walk_keyed(od::value v, const std::vector<profile::trie_node>& nodes,
+                        uint32_t at, event::event& ev);
+  error_code read_body(od::value v, const profile::trie_node& n, event::event& ev);
+  void capture(od::value v, profile::captured& out);
+  profile::captured& slot(int index);  // marks it touched
+  bool detect_holds() const;
+  void offer(int index);               // a filled slot: the fields it can be the source of
+  const profile::source* pick(const profile::field_map& f);
+  std::string_view value_of(const profile::source& s, int buffer);
+  void apply_fields(event::event& ev);
+  void apply_field(const profile::field_map& f, const profile::source& s, event::event& ev);
+  void apply_value(const profile::field_map& f, const profile::source& s, std::string_view text,
+                   profile::captured::kind type, event::event& ev);
+  std::string_view top_level_keys(std::string_view text);
   error_code parse_headers(od::value v, event::field_area area);
   void load_headers();
   void on_header(std::string_view name, std::string_view value,
                  event::field_area area);
   error_code parse_body(od::value v, body_ref& body, bool is_response,
                         event::event& ev);
-  error_code parse_har_content(od::value v);
-  error_code parse_post_data(od::value v);
   error_code scan_envelope(od::object obj);
   error_code scan_data(od::value v);
   void finish_task(event::event& ev);

@@ -8,6 +8,9 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "analyzer/ingest/profile_detect.hpp"
+#include "analyzer/profile/profile_loader.hpp"
+
 #include "analyzer/ingest/detect.hpp"
 #include "analyzer/ingest/har_reader.hpp"
 #include "analyzer/ingest/normalizer.hpp"
@@ -19,6 +22,7 @@ std::string_view name_of(input_format f) {
     case input_format::auto_detect: return "auto";
     case input_format::jsonl: return "jsonl";
     case input_format::har: return "har";
+    case input_format::json: return "json";
   }
   return "auto";
 }
@@ -130,6 +134,32 @@ size_t skip_line(filler& in, buffer& buf, size_t usable) {
   }
 }
 
+// A whole JSON document as one record (line 1), up to the record limit.
+void read_document(uint32_t source, filler& in, buffer buf, size_t fill,
+                   const reader_options& opt, buffer_pool& pool, const chunk_emitter& emit) {
+  const size_t pad = required_padding();
+  auto too_long = [&] {
+    pool.release(std::move(buf));
+    emit(malformed_chunk(source, 1, fmt::format("a JSON document longer than the record limit "
+                                                "({} bytes; see --max-record-bytes)",
+                                                opt.max_record_bytes)));
+  };
+  for (;;) {
+    size_t usable = buf.capacity - pad;
+    fill += in.fill(buf.data.get() + fill, usable - fill);
+    if (fill > opt.max_record_bytes) return too_long();  // also when it ended just past it
+    if (in.eof) break;
+    buffer grown = pool.acquire(usable * 2 + pad);
+    std::memcpy(grown.data.get(), buf.data.get(), fill);
+    pool.release(std::move(buf));
+    buf = std::move(grown);
+  }
+  chunk c = make_chunk(source, std::move(buf), fill, 1);
+  c.explicit_records = true;
+  c.records.push_back({0, fill, 1, true, {}});
+  emit(std::move(c));
+}
+
 void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
                 const reader_options& opt, buffer_pool& pool,
                 const chunk_emitter& emit) {
@@ -174,6 +204,13 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
       usable = bigger;
     }
   }
+}
+
+// Without a chooser (tests, tools): detection over the bundled profiles.
+int default_profile(std::string_view head, size_t capacity, input_format format) {
+  event::field_plan plan;
+  normalizer norm(plan);
+  return detect_profile(profile::bundled_set(), head, capacity, format, norm).profile;
 }
 
 }  // namespace
@@ -229,12 +266,50 @@ input_report read_stream(uint32_t source, const std::string& path,
     f.newlines = count_newlines(buf.data.get(), fill);
     report.line_ends = "cr";
   }
+  // The input's profile is chosen on the first chunk that holds whole
+  // lines (chunks before it, reader-made malformed records such as
+  // over-long lines, wait for the choice); every chunk carries it.
+  std::vector<chunk> held;
+  bool decided = false;
+  auto decide = [&](const chunk* c) {
+    std::string why;
+    std::string_view head = c != nullptr ? std::string_view(c->buf.data.get(), c->size) : "";
+    size_t capacity = c != nullptr ? c->buf.capacity : 0;
+    std::string empty(required_padding(), '\0');
+    if (c == nullptr) head = std::string_view(empty.data(), 0), capacity = empty.size();
+    report.profile = options.choose_profile
+                         ? options.choose_profile(head, capacity, report.format, why)
+                         : default_profile(head, capacity, report.format);
+    if (report.profile < 0 && !why.empty()) report.errors.push_back(std::move(why));
+    decided = true;
+    for (auto& h : held) {
+      h.profile = report.profile;
+      emit(std::move(h));
+    }
+    held.clear();
+  };
+  chunk_emitter tagged = [&](chunk&& c) {
+    if (!decided) {
+      bool whole_lines = !c.explicit_records && c.size > 0;
+      if (report.format != input_format::jsonl || whole_lines || held.size() >= 64) {
+        decide(&c);
+      } else {
+        held.push_back(std::move(c));
+        return;
+      }
+    }
+    c.profile = report.profile;
+    emit(std::move(c));
+  };
   if (report.format == input_format::har) {
     read_har(source, *in.source, report, std::move(buf), fill, f.eof, bom,
-             options, pool, emit);
+             options, pool, tagged);
+  } else if (report.format == input_format::json) {
+    read_document(source, f, std::move(buf), fill, options, pool, tagged);
   } else {
-    read_jsonl(source, f, std::move(buf), fill, options, pool, emit);
+    read_jsonl(source, f, std::move(buf), fill, options, pool, tagged);
   }
+  if (!decided) decide(nullptr);
   report.raw_bytes = in.source->raw_bytes();
   return report;
 }

@@ -10,11 +10,18 @@
 
 namespace analyzer::ingest {
 
+/// Picks an input's profile from its first bytes (`head`; readable up to
+/// `capacity`): an index in the run's profile set, or -1 when none reads it
+/// (then `why` says so, once, as the input's error).
+using profile_chooser = std::function<int(std::string_view head, size_t capacity,
+                                          input_format format, std::string& why)>;
+
 struct reader_options {
   size_t chunk_bytes = size_t{4} << 20;
   size_t max_record_bytes = size_t{16} << 20;  // --max-record-bytes
   size_t max_depth = 1024;  // HAR nesting (normalizer.hpp: default_max_depth)
   input_format format = input_format::auto_detect;
+  profile_chooser choose_profile;  // unset: detection over the bundled profiles
 };
 
 /// What happened to one input, for the report.
@@ -27,6 +34,7 @@ struct input_report {
   bool unreadable = false;  // could not be opened at all
   std::string encoding = "utf-8";  // or utf-16le / utf-16be (transcoded)
   std::string line_ends = "lf";    // or cr (each CR read as a line end)
+  int profile = -1;         // the profile reading it (index in the run's set)
   std::vector<std::string> errors;
 };
 

@@ -223,18 +223,20 @@ void breakdowns_section(std::string& out, const summary& s) {
 void inputs_section(std::string& out, const summary& s) {
   out += "<section id=\"inputs\"><h2>Inputs</h2><table><thead><tr><th>Input</th><th>Format</th>"
          "<th class=\"num\">Size</th><th class=\"num\">Records</th><th class=\"num\">Malformed"
-         "</th><th>Errors</th></tr></thead><tbody>";
+         "</th><th>Read as</th><th>Errors</th></tr></thead><tbody>";
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
     aggregate::input_stats st = i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
     std::string errors;
     for (const auto& e : in.errors) errors += "<div class=\"error\">" + html_escape(log_text(e)) + "</div>";
+    std::string how = reading_of(in, st);
     out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>"
-                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
                        html_escape(in.path),
                        html_escape(in.compression == "none" ? in.format : in.format + " + " + in.compression),
                        byte_size(in.raw_bytes), group_thousands(st.records),
-                       group_thousands(st.malformed), errors.empty() ? "-" : errors);
+                       group_thousands(st.malformed), how.empty() ? "-" : html_escape(how),
+                       errors.empty() ? "-" : errors);
   }
   out += "</tbody></table>";
   malformed_part(out, s);

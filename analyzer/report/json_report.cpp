@@ -84,7 +84,14 @@ void write_inputs(json_writer& w, const summary& s) {
         .field("records", st.records)
         .field("ok", st.ok)
         .field("failures", st.failures)
-        .field("malformed", st.malformed);
+        .field("malformed", st.malformed)
+        .field("skipped", st.skipped);
+    w.key("profile");
+    in.profile.empty() ? w.null() : w.value(in.profile);
+    // The share of its calls that carried a response body: without one, a
+    // cause is read from the HTTP status alone, never from Kling's code.
+    w.field("response_bodies", st.response_bodies)
+        .field("with_response_body", share(st.response_bodies, st.ok + st.failures));
     w.key("errors").begin_array();
     for (const auto& e : in.errors) w.value(e);
     w.end_array().end_object();
@@ -229,6 +236,7 @@ std::string write_json(const summary& s) {
       .field("malformed", agg.malformed)
       .field("unclassified", s.unclassified)
       .field("outside_window", agg.filtered)
+      .field("skipped", agg.skipped)
       .field("without_time", agg.without_time)
       .end_object();
   write_gate(w, s);

@@ -276,17 +276,19 @@ void breakdowns(std::string& out, const summary& s) {
 }
 
 void inputs(std::string& out, const summary& s) {
-  out += "\n## Inputs\n\n| Input | Format | Size | Records | Malformed | Errors |\n"
-         "|---|---|---:|---:|---:|---|\n";
+  out += "\n## Inputs\n\n| Input | Format | Size | Records | Malformed | Read as | Errors |\n"
+         "|---|---|---:|---:|---:|---|---|\n";
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
     aggregate::input_stats st = i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
     std::string errors;
     for (const auto& e : in.errors) errors += (errors.empty() ? "" : "; ") + log_text(e);
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", code(in.path),
+    std::string how = reading_of(in, st);
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", code(in.path),
                        in.compression == "none" ? in.format : in.format + " + " + in.compression,
                        byte_size(in.raw_bytes), group_thousands(st.records),
-                       group_thousands(st.malformed), errors.empty() ? "-" : markdown_escape(errors));
+                       group_thousands(st.malformed), how.empty() ? "-" : markdown_escape(how),
+                       errors.empty() ? "-" : markdown_escape(errors));
   }
 }
 

@@ -103,8 +103,19 @@ std::string byte_size(int64_t bytes) {
 }
 
 std::string record_position(const summary& s, uint32_t source, int64_t line, int64_t entry) {
+  if (line >= 0 && entry >= 0) return fmt::format("{}:{}/{}", source_of(s, source), line, entry);
   if (line >= 0) return fmt::format("{}:{}", source_of(s, source), line);
   return fmt::format("{}#{}", source_of(s, source), entry);
+}
+
+std::string reading_of(const input_info& in, const aggregate::input_stats& st) {
+  if (in.profile.empty()) return in.unreadable ? std::string() : "no input profile read it";
+  int64_t calls = st.ok + st.failures;
+  std::string out = fmt::format("profile {}, {} of calls with a response body", in.profile,
+                                percent_of(st.response_bodies, calls));
+  if (calls > 0 && st.response_bodies == 0) out += " (causes from the HTTP status alone)";
+  if (st.skipped > 0) out += fmt::format(", {} lines skipped (not calls)", group_thousands(st.skipped));
+  return out;
 }
 
 std::string log_text(std::string_view s) {

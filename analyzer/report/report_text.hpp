@@ -21,6 +21,9 @@ std::string group_thousands(int64_t n);
 std::string count_of(int64_t n, std::string_view noun);
 /// n / total as "12.3%", or "-" when total is 0.
 std::string percent_of(int64_t n, int64_t total);
+/// How an input was read: "profile pino-http, 0.0% of calls with a response
+/// body (causes from the HTTP status alone)"; skipped lines when any.
+std::string reading_of(const input_info& in, const aggregate::input_stats& st);
 /// A fraction as "57.1%".
 std::string percent_text(double fraction);
 /// "2026-11-24 14:10:05" (UTC), or "-".

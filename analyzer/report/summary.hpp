@@ -23,6 +23,7 @@ struct input_info {
   int64_t raw_bytes = 0;
   int64_t bytes = 0;
   bool unreadable = false;
+  std::string profile;  // the input profile that read it; empty: none did
   std::vector<std::string> errors;
 };
 

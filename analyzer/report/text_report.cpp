@@ -96,6 +96,10 @@ void write_header(std::string& out, const summary& s, const style& st) {
     out += fmt::format("  {:<10} {} (outside --since/--until, not counted above)\n",
                        "skipped", group_thousands(a.filtered));
   }
+  if (a.skipped > 0) {
+    out += fmt::format("  {:<10} {} (lines the input profile says are not calls, not counted above)\n",
+                       "not calls", group_thousands(a.skipped));
+  }
 }
 
 /// Display columns of UTF-8 text (one per code point; no wide glyphs in
@@ -235,6 +239,7 @@ void write_inputs(std::string& out, const summary& s, const style& st) {
                        group_thousands(stats.records));
     if (stats.malformed > 0) out += st.yellow(fmt::format(", {} malformed", stats.malformed));
     out += "\n";
+    if (std::string how = reading_of(in, stats); !how.empty()) out += "    " + how + "\n";
     for (const auto& e : in.errors) {
       out += "    " + st.red("error:") + " " + wrap_text(show(e), text_width - 1, 11, 11) + "\n";
     }

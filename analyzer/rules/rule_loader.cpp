@@ -15,13 +15,13 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
-#include <filesystem>
 #include <fmt/format.h>
-#include <sstream>
 
+#include "analyzer/core/suggest.hpp"
 #include "analyzer/core/sha256.hpp"
 #include "analyzer/core/text.hpp"
-#include "analyzer/rules/yaml_json.hpp"
+#include "analyzer/loader/yaml_file.hpp"
+#include "analyzer/loader/yaml_json.hpp"
 
 namespace analyzer::rules {
 
@@ -53,29 +53,19 @@ namespace {
 class file_loader {
  public:
   file_loader(const rule_source& src, rule_library& lib, const load_limits& limits)
-      : src_(src), lib_(lib), limits_(limits) {
-    std::istringstream in(src.text);
-    for (std::string line; std::getline(in, line);) lines_.push_back(line);
-  }
+      : src_(src), lib_(lib), limits_(limits), file_(src.name, src.text, lib.problems, "rule") {}
 
   void load();
 
  private:
-  core::source_location at(const YAML::Mark& m) const {
-    return {src_.name, m.line + 1, m.column + 1, -1};
-  }
-  std::string snippet(const YAML::Mark& m) const {
-    if (m.line < 0 || static_cast<size_t>(m.line) >= lines_.size()) return {};
-    return lines_[static_cast<size_t>(m.line)];
-  }
+  core::source_location at(const YAML::Mark& m) const { return file_.at(m); }
   void problem(const YAML::Mark& m, std::string message, std::string help = {}) {
-    lib_.problems.push_back({core::severity::error, std::move(message), at(m),
-                             snippet(m), std::move(help)});
+    file_.problem(m, std::move(message), std::move(help));
   }
 
   void warning(const YAML::Mark& m, std::string message, std::string help = {}) {
     lib_.problems.push_back({core::severity::warning, std::move(message), at(m),
-                             snippet(m), std::move(help)});
+                             file_.snippet(m), std::move(help)});
   }
 
   void load_sets(const YAML::Node& node);
@@ -85,7 +75,6 @@ class file_loader {
   std::string optional_text(const YAML::Node& node, const char* key, meta_key k, rule& r);
   void load_meta(const YAML::Node& node, rule& r);
   void load_samples(const YAML::Node& node, rule& r);
-  bool within_limits();
   condition load_when(const YAML::Node& node, const std::string& path);
   void load_conditions(const YAML::Node& map, condition& into, const std::string& path);
   std::optional<condition> load_field(const std::string& name,
@@ -107,74 +96,11 @@ class file_loader {
   const rule_source& src_;
   rule_library& lib_;
   const load_limits& limits_;
-  std::vector<std::string> lines_;
+  loader::yaml_file file_;
   // Inside `any_item:`: the array field its item fields are relative to.
   std::optional<event::field_ref> item_scope_;
 };
 
-/// Counts a document's YAML nodes with every alias expanded, from the
-/// parser's events (without building the document), and stops at the
-/// first node past the limit: the YAML itself never expands aliases, but
-/// everything that walks the loaded nodes does.
-class expansion_counter final : public YAML::EventHandler {
- public:
-  struct over_limit {
-    YAML::Mark mark;
-  };
-  explicit expansion_counter(size_t limit) : limit_(limit) {}
-
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { leaf(m, a, 1); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
-    leaf(m, 0, a < sizes_.size() ? sizes_[a] : 1);
-  }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
-                const std::string&) override {
-    leaf(m, a, 1);
-  }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
-                       YAML::EmitterStyle::value) override {
-    open(m, a);
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
-                  YAML::EmitterStyle::value) override {
-    open(m, a);
-  }
-  void OnMapEnd() override { close(); }
-
- private:
-  void add(const YAML::Mark& m, size_t n) {
-    total_ += n;
-    if (total_ > limit_) throw over_limit{m};
-  }
-  void leaf(const YAML::Mark& m, YAML::anchor_t a, size_t n) {
-    add(m, n);
-    remember(a, n);
-    if (!open_.empty()) open_.back().second += n;
-  }
-  void open(const YAML::Mark& m, YAML::anchor_t a) {
-    add(m, 1);
-    open_.emplace_back(a, 1);
-  }
-  void close() {
-    auto [a, n] = open_.back();
-    open_.pop_back();
-    remember(a, n);
-    if (!open_.empty()) open_.back().second += n;
-  }
-  void remember(YAML::anchor_t a, size_t n) {
-    if (a == 0) return;
-    if (sizes_.size() <= a) sizes_.resize(a + 1, 1);
-    sizes_[a] = n;
-  }
-
-  size_t limit_;
-  size_t total_ = 0;
-  std::vector<std::pair<YAML::anchor_t, size_t>> open_;  // anchor, size so far
-  std::vector<size_t> sizes_;                             // by anchor id
-};
 
 /// `any[1].all[2]` + `not` → `any[1].all[2].not`.
 std::string child_path(const std::string& path, std::string_view segment) {
@@ -191,35 +117,10 @@ literal make_literal(const YAML::Node& n) {
   return l;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 std::string suggest_name(std::string_view word, const std::vector<std::string_view>& options) {
-  std::string_view best;
-  size_t best_d = 3;
-  for (auto o : options) {
-    size_t d = edit_distance(word, o);
-    if (d < best_d) {
-      best_d = d;
-      best = o;
-    }
-  }
-  return best.empty() ? std::string() : fmt::format("did you mean `{}`? ", best);
+  return core::did_you_mean(word, options);
 }
 
 namespace {
@@ -228,9 +129,7 @@ std::string suggest(std::string_view word, const std::vector<std::string_view>& 
 }
 
 std::string join(std::initializer_list<std::string_view> words) {
-  std::string out;
-  for (auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
+  return core::join_words(std::vector<std::string_view>(words));
 }
 
 }  // namespace
@@ -238,16 +137,7 @@ std::string join(std::initializer_list<std::string_view> words) {
 bool file_loader::check_keys(const YAML::Node& map,
                              std::initializer_list<std::string_view> allowed,
                              std::string_view what) {
-  bool ok = true;
-  std::vector<std::string_view> options(allowed);
-  for (auto kv : map) {
-    std::string key = kv.first.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    problem(kv.first.Mark(), fmt::format("unknown key `{}` in {}", key, what),
-            suggest(key, options) + "allowed keys: " + join(allowed));
-    ok = false;
-  }
-  return ok;
+  return file_.check_keys(map, allowed, what);
 }
 
 std::string file_loader::optional_text(const YAML::Node& node, const char* key,
@@ -262,50 +152,14 @@ std::string file_loader::optional_text(const YAML::Node& node, const char* key,
   return v.Scalar();
 }
 
-bool file_loader::within_limits() {
-  if (src_.text.size() > limits_.max_file_bytes) {
-    problem(YAML::Mark(), fmt::format("rule file is larger than {} bytes", limits_.max_file_bytes),
-            "split it, or raise the limit with --max-rule-bytes");
-    return false;
-  }
-  try {
-    std::istringstream in(src_.text);
-    YAML::Parser parser(in);
-    expansion_counter counter(limits_.max_nodes);
-    parser.HandleNextDocument(counter);
-  } catch (const expansion_counter::over_limit& over) {
-    problem(over.mark,
-            fmt::format("the YAML expands to more than {} nodes (aliases are counted "
-                        "each time they are used)",
-                        limits_.max_nodes),
-            "anchors and aliases nested like this (\"billion laughs\") would exhaust "
-            "memory; write the values out, or raise the limit with --max-rule-nodes");
-    return false;
-  } catch (const YAML::Exception&) {
-    // Syntax errors are reported by the load itself, with their mark.
-  }
-  return true;
-}
 
 void file_loader::load() {
   lib_.sources.push_back(src_.name);
   lib_.texts[src_.name] = src_.text;
   append_digest_text(src_, lib_.source_text);
-  if (!within_limits()) return;
-  YAML::Node root;
-  try {
-    root = YAML::Load(src_.text);
-  } catch (const YAML::DeepRecursion& e) {
-    problem(e.mark, fmt::format("invalid YAML: nested deeper than {} levels", e.depth()),
-            "a rule file this deep is not a rule file");
-    return;
-  } catch (const YAML::ParserException& e) {
-    problem(e.mark, "invalid YAML: " + e.msg, "check indentation and quoting");
-    return;
-  } catch (const YAML::Exception& e) {
-    problem(e.mark, "invalid YAML: " + e.msg);
-    return;
-  }
+  auto parsed = file_.parse(src_.text, limits_);
+  if (!parsed) return;
+  YAML::Node root = *parsed;
   if (!root.IsMap()) {
     problem(root.Mark(), "a rule file must be a map with a `rules:` list",
             "start the file with `rules:`");
@@ -478,7 +332,7 @@ void file_loader::load_samples(const YAML::Node& node, rule& r) {
         problem(rec.Mark(), "a sample must be a record (a map)");
         continue;
       }
-      out.push_back({yaml_to_json(rec), at(rec.Mark())});
+      out.push_back({loader::yaml_to_json(rec), at(rec.Mark())});
     }
   };
   read("match", r.match_samples);
@@ -565,7 +419,7 @@ std::optional<event::field_ref> file_loader::resolve(const std::string& name,
     std::vector<std::string_view> names;
     for (const auto& [n, id] : event::builtin_fields()) names.push_back(n);
     problem(key.Mark(), fmt::format("unknown field `{}`", name),
-            suggest(name, names) +
+            core::did_you_mean(name, names) +
                 "fields are listed in rules/README.md; header and body fields "
                 "are written request.headers.<name>, request.body.<path>, "
                 "response.headers.<name>, response.body.<path>");
@@ -826,61 +680,13 @@ void load_rule_file(const rule_source& src, rule_library& lib, const load_limits
   file_loader(src, lib, limits).load();
 }
 
-namespace {
-/// Reads at most `limit` + 1 bytes of `path` (a FIFO or /dev/zero must not
-/// be read forever); "" or the system's reason in `error`.
-std::string read_bounded(const std::string& path, size_t limit, std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return {};
-  }
-  std::string text;
-  char buf[65536];
-  while (text.size() <= limit) {
-    ssize_t n = ::read(fd, buf, std::min(sizeof buf, limit + 1 - text.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error = std::strerror(errno);
-      break;
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return text;
-}
-}  // namespace
 
 std::vector<rule_source> read_rule_path(const std::string& path,
                                         core::diagnostics& problems,
                                         const load_limits& limits) {
-  namespace fs = std::filesystem;
   std::vector<rule_source> out;
-  std::vector<fs::path> files;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    for (auto it = fs::recursive_directory_iterator(path, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      auto ext = it->path().extension();
-      if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
-        files.push_back(it->path());
-      }
-    }
-    std::sort(files.begin(), files.end());
-  } else {
-    files.emplace_back(path);
-  }
-  for (const auto& f : files) {
-    std::string error;
-    std::string text = read_bounded(f.string(), limits.max_file_bytes, error);
-    if (!error.empty()) {
-      problems.push_back({core::severity::error,
-                          fmt::format("cannot read rule file: {}", error),
-                          {f.string(), 0, 0, -1}, {}, {}});
-      continue;
-    }
-    out.push_back({f.string(), std::move(text), false});  // the loader checks the size
+  for (auto& f : loader::read_yaml_path(path, "rule", problems, limits)) {
+    out.push_back({std::move(f.name), std::move(f.text), false});
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analyzer/core/diagnostic.hpp"
+#include "analyzer/loader/limits.hpp"
 #include "analyzer/rules/rule.hpp"
 
 namespace analyzer::rules {
@@ -21,13 +22,9 @@ struct rule_source {
   bool require_samples = false;
 };
 
-/// Bounds on one rule file, so a hostile file cannot exhaust memory: its
-/// size as read, and its YAML nodes counted with every alias expanded (a
-/// "billion laughs" file is tiny but expands exponentially).
-struct load_limits {
-  size_t max_file_bytes = size_t{1} << 20;  // --max-rule-bytes
-  size_t max_nodes = 100000;                // --max-rule-nodes
-};
+/// Bounds on one rule file (loader/limits.hpp): its size as read, and its
+/// YAML nodes counted with every alias expanded.
+using load_limits = loader::yaml_limits;
 
 /// `when` conditions may nest (all/any/not) at most this deep.
 inline constexpr size_t max_condition_depth = 64;

@@ -36,7 +36,7 @@ CASES = [
     ("kling-triage rules ", {"list", "check", "test", "suggest"}, True),
     ("kling-triage rules check --s", {"--strict"}, True),
     ("kling-triage rules test --v", {"--verbose"}, True),
-    ("kling-triage explain --input-format ", {"auto", "jsonl", "har"}, True),
+    ("kling-triage explain --input-format ", {"auto", "jsonl", "har", "json"}, True),
     ("kling-triage completion ", {"bash", "zsh", "fish"}, True),
     ("kling-triage analyze -j 2 --rules examples/rules samples/api-2026-11-2",
      {"samples/api-2026-11-24.jsonl", "samples/api-2026-11-25.jsonl.gz"}, True),

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Mutation smoke test: broken inputs must never crash the binary.
 
-Takes lines of the samples and the labelled corpus, the recorded HAR and a
-gzip of sample lines, mutates them (flipped bytes, cuts, stray quotes,
+Takes lines of the samples and the labelled corpus, the recorded HAR, a
+gzip of sample lines and the lines real loggers wrote (tests/data/profiles:
+every input profile's record pass, text patterns and envelopes), mutates them (flipped bytes, cuts, stray quotes,
 brackets, backslashes, invalid UTF-8, duplicated runs), and runs `analyze`
 (-j 2, with --events) and `explain` on each. Every run must end with exit
 0, 1 or 2: a signal or any other code is a failure, and the input that
@@ -43,17 +44,26 @@ def mutate(rng, data):
 
 def main():
     binary, root = sys.argv[1], sys.argv[2]
-    iterations = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+    iterations = int(sys.argv[3]) if len(sys.argv) > 3 else 80
     rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 20261125)
     read = lambda p: open(os.path.join(root, p), "rb").read()
     lines = [l for l in read("samples/api-2026-11-24.jsonl").split(b"\n") if l]
     lines += [l for l in read("tests/corpus/labelled.jsonl").split(b"\n")[:400] if l]
     har = read("samples/har/chromium-recorded.har")
+    recordings = []
+    for folder, _, files in sorted(os.walk(os.path.join(root, "tests/data/profiles"))):
+        for f in sorted(files):
+            if f.endswith((".jsonl", ".log")) and "node_modules" not in folder:
+                recordings.append([l for l in open(os.path.join(folder, f), "rb").read().split(b"\n") if l])
     tmp = tempfile.mkdtemp(prefix="kt-mutate-")
     passed = failed = 0
     for n in range(iterations):
-        kind = n % 3
-        if kind == 0:
+        kind = n % 4
+        if kind == 3:  # one logger's lines, mutated: detection and its profile's record pass
+            rec = rng.choice(recordings)
+            name, data = "in.log", b"\n".join(mutate(rng, rng.choice(rec)) if rng.random() < 0.7
+                                                else rng.choice(rec) for _ in range(20))
+        elif kind == 0:
             name, data = "in.jsonl", b"\n".join(mutate(rng, rng.choice(lines)) for _ in range(30))
         elif kind == 1:
             name, data = "in.har", mutate(rng, har)

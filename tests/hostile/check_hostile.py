@@ -212,6 +212,10 @@ def yaml_alias_bombs(h):
         for cmd in (["analyze", "--rules", path, good], ["rules", "list", "--rules", path],
                     ["rules", "test", "--rules", path], ["explain", "--rules", path, f"{good}:1"]):
             h.run(*cmd, expect=2)
+    # Input profiles are YAML too, through the same loader and limits.
+    bomb = h.write("bomb-profile.yaml", laughs_samples().replace("rules:", "profiles:"))
+    r = h.run("analyze", "--profiles", bomb, good, expect=2)
+    check("expands to more than 100000 nodes" in r.err, f"profiles: {r.err[:300]}")
     # Raising the limit is possible, and still bounded by the file size limit.
     r = h.run("rules", "check", "--max-rule-bytes", "2048", h.write("big.yaml", "#" * 5000), expect=2)
     check("rule file is larger than 2048 bytes" in r.err, r.err)

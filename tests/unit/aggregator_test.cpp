@@ -96,6 +96,7 @@ void feed(aggregator& a, const item& it) {
     case outcome::ok: a.add_ok(it.ev); break;
     case outcome::failure: a.add_failure(it.ev, it.rule); break;
     case outcome::malformed: a.add_malformed(it.ev); break;
+    case outcome::skipped: a.add_skipped(it.ev); break;
   }
 }
 
@@ -206,7 +207,7 @@ BOOST_AUTO_TEST_CASE(examples_are_the_five_earliest_by_source_and_position) {
     for (const auto& it : items) {
       if (it.ev.result != outcome::failure) continue;
       if ((it.rule < 0 ? rule_count : it.rule) != c) continue;
-      keys.push_back({it.ev.source, it.ev.line >= 0 ? it.ev.line : it.ev.entry});
+      keys.push_back({it.ev.source, it.ev.line >= 0 ? it.ev.line * 65536 : it.ev.entry});
     }
     std::sort(keys.begin(), keys.end());
     BOOST_TEST_REQUIRE(keys.size() > aggregate::max_examples, "cause " << c);

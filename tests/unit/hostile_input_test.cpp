@@ -223,6 +223,18 @@ BOOST_AUTO_TEST_CASE(a_line_of_exactly_the_record_limit_is_a_record) {
   }
 }
 
+// Found by fuzz_reader: a JSON document (--input-format json) that ended
+// just past the record limit was handed on whole.
+BOOST_AUTO_TEST_CASE(a_json_document_over_the_record_limit_is_malformed) {
+  std::string doc = "[" + std::string(1500, ' ') + "]";
+  auto opt = options_with(256, 1024);
+  opt.format = ingest::input_format::json;
+  auto r = read_bytes(doc, opt, "doc.json");
+  BOOST_TEST_REQUIRE(r.chunks.size() == 1u);
+  BOOST_TEST_REQUIRE(r.chunks[0].records.size() == 1u);
+  BOOST_TEST(contains(r.chunks[0].records[0].error, "longer than the record limit"));
+}
+
 // ---- rule files: size, alias expansion, nesting, unreadable -------------
 
 namespace {

@@ -36,6 +36,7 @@ inline std::ostream& boost_test_print_type(std::ostream& os, outcome o) {
     case outcome::ok: return os << "ok";
     case outcome::failure: return os << "failure";
     case outcome::malformed: return os << "malformed";
+    case outcome::skipped: return os << "skipped";
   }
   return os << "?";
 }

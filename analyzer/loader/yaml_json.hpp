@@ -7,10 +7,10 @@ namespace YAML {
 class Node;
 }
 
-namespace analyzer::rules {
+namespace analyzer::loader {
 
 /// Writes a YAML node as JSON: plain scalars that read as numbers, true,
 /// false or null become JSON literals; quoted scalars stay strings.
 std::string yaml_to_json(const YAML::Node& node);
 
-}  // namespace analyzer::rules
+}  // namespace analyzer::loader

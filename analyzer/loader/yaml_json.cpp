@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "analyzer/rules/yaml_json.hpp"
+#include "analyzer/loader/yaml_json.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include "analyzer/core/text.hpp"
 
 
-namespace analyzer::rules {
+namespace analyzer::loader {
 
 namespace {
 // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -76,4 +76,4 @@ std::string yaml_to_json(const YAML::Node& node) {
   return out;
 }
 
-}  // namespace analyzer::rules
+}  // namespace analyzer::loader
