@@ -230,6 +230,9 @@ bool store_access::read(fact_store& s, std::shared_ptr<const void> owner, std::s
     error = "the checksum does not match (truncated or corrupted)";
     return false;
   }
+  // Everything before the checksum is the body: the tables too, so that
+  // the facts cannot start inside (or past) the checksum.
+  r = reader(body);
   tables t;
   if (!read_header(r) || !read_tables(r, t)) return failed();
   size_t facts_offset = r.pos();

@@ -152,6 +152,24 @@ BOOST_AUTO_TEST_CASE(hostile_bytes_are_refused_with_their_offset) {
   BOOST_TEST(attach_error(bytes + "x") != "accepted");
 }
 
+// Found by fuzz_fact_store: the tables were read up to the end of the bytes,
+// checksum included, so a header whose fact count is the checksum put the
+// first block past the body, and the block reader read past the buffer.
+BOOST_AUTO_TEST_CASE(tables_that_run_into_the_checksum_are_refused) {
+  std::string bytes = "KTAUDIT\n";
+  auto u32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes += static_cast<char>(v >> (8 * i));
+  };
+  u32(1), u32(0);          // version, flags
+  u32(0), u32(0);          // no clients, no sources
+  u32(1), u32(0), bytes += '\0';  // cause 0: "", retryable yes
+  u32(0);                  // no endpoints
+  bytes += std::string(8, '\0');  // the end of the logs; the fact count would be the checksum
+  bytes += std::string(8, '\0');
+  std::string error = attach_error(resealed(bytes));
+  BOOST_TEST(error.find("unexpected end of the data") != std::string::npos, error);
+}
+
 BOOST_AUTO_TEST_CASE(spilled_runs_give_the_same_audit_and_bytes) {
   // Many sources of the same traffic, so there are many facts to spill.
   audit::fact_store memory, spilled({size_t{48} << 10, "", 5});  // 5 facts a block
