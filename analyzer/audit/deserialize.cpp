@@ -5,6 +5,7 @@
 // encoding by its block, and the order is checked; the first problem is
 // reported with its byte offset and nothing is added.
 #include <algorithm>
+#include <unordered_map>
 #include <fmt/format.h>
 
 #define XXH_INLINE_ALL
@@ -17,6 +18,8 @@
 namespace analyzer::audit {
 
 namespace {
+
+constexpr int64_t max_untimed = int64_t{1} << 62;  // a client's untimed calls
 
 struct tables {
   std::vector<client_entry> clients;
@@ -105,7 +108,7 @@ bool read_tables(reader& r, tables& t) {
     uint64_t calls = 0, failures = 0;
     if (!r.str(c.key) || !r.str(c.display) || !r.u64(calls) || !r.u64(failures)) return false;
     if (c.key.empty()) return r.fail("a client without a key");
-    if (calls > (uint64_t{1} << 62) || failures > calls) return r.fail("bad untimed counts");
+    if (calls > uint64_t{max_untimed} || failures > calls) return r.fail("bad untimed counts");
     c.untimed_calls = static_cast<int64_t>(calls);
     c.untimed_failures = static_cast<int64_t>(failures);
   }
@@ -250,6 +253,22 @@ bool store_access::read(fact_store& s, std::shared_ptr<const void> owner, std::s
     blocks.fail("unexpected bytes after the last block");
     error = blocks.error();
     return false;
+  }
+
+  // Untimed counts add up across partials (each at most 2^62): refuse,
+  // before anything is added, what would pass 2^62 for a client.
+  std::unordered_map<std::string_view, int64_t> untimed;
+  for (const auto& c : t.clients) {
+    auto [it, fresh] = untimed.try_emplace(c.key, 0);
+    if (fresh) {
+      auto have = s.client_index_.find(c.key);
+      if (have != s.client_index_.end()) it->second = s.clients_[have->second].untimed_calls;
+    }
+    if (c.untimed_calls > max_untimed - it->second) {
+      error = "a client's untimed calls would add up past 2^62 with the facts already attached";
+      return false;
+    }
+    it->second += c.untimed_calls;
   }
 
   fact_store::segment seg;

@@ -213,6 +213,31 @@ BOOST_AUTO_TEST_CASE(times_that_are_not_times_are_untimed) {
   BOOST_TEST(attach_error(s.serialize()) == "accepted");
 }
 
+// Found by fuzz_fact_store: untimed counts (each at most 2^62) of the same
+// client in two partials overflowed when added up.
+BOOST_AUTO_TEST_CASE(untimed_counts_that_would_overflow_are_refused) {
+  audit::fact_store one;
+  audit::fact_sink sink(one);
+  audit::call_input in;
+  in.source_path = "a.jsonl";
+  in.method = "GET";
+  in.url = "/v1/videos/text2video/1";
+  BOOST_TEST(sink.add(in));  // no time: untimed
+  std::string bytes = one.serialize();
+  BOOST_REQUIRE(one.clients().size() == 1u);
+  size_t at = 16 + 4 + 4 + one.clients()[0].key.size() + 4 + one.clients()[0].display.size();
+  for (int i = 0; i < 8; ++i) bytes[at + static_cast<size_t>(i)] = i == 7 ? '\x40' : '\0';  // 2^62
+  bytes = resealed(bytes);
+  audit::fact_store s;
+  std::string error;
+  BOOST_REQUIRE_MESSAGE(s.attach(std::make_shared<const std::string>(bytes), error), error);
+  BOOST_TEST(s.clients()[0].untimed_calls == int64_t{1} << 62);
+  BOOST_TEST(!s.attach(std::make_shared<const std::string>(bytes), error));
+  BOOST_TEST(error.find("past 2^62") != std::string::npos, error);
+  BOOST_TEST(s.clients()[0].untimed_calls == int64_t{1} << 62);  // nothing added
+  BOOST_TEST(s.spilled_runs() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(spilled_runs_give_the_same_audit_and_bytes) {
   // Many sources of the same traffic, so there are many facts to spill.
   audit::fact_store memory, spilled({size_t{48} << 10, "", 5});  // 5 facts a block
