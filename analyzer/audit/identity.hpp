@@ -37,7 +37,7 @@ client_identity client_from_hint(std::string_view value);
 /// With no credential logged: SHA-256 of the input's path as given.
 client_identity client_from_path(std::string_view path);
 
-/// SHA-256 of `data` as 64 lower-case hex digits (OpenSSL libcrypto).
+/// SHA-256 of `data` as 64 lower-case hex digits (core::sha256_hex).
 std::string sha256_hex(std::string_view data);
 
 /// The URL's path and query as sent: everything after scheme and host,

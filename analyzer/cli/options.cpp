@@ -18,6 +18,21 @@ void add_rule_options(CLI::App& app, options& o) {
   app.add_flag("--no-builtin-rules", o.no_builtin_rules,
                "Do not load the bundled rule pack");
 }
+/// What analyze and merge share: where the partial goes and how the
+/// report carries it.
+void add_partial_options(CLI::App& app, options& o) {
+  app.add_option("--partial", o.partial,
+                 "Write the run's whole state as a partial to FILE (- for stdout) for a later "
+                 "merge or diff; the report is then written only with -o")
+      ->type_name("FILE");
+  app.add_option("--partial-encoding", o.partial_encoding,
+                 "binary, or base64: the partial as one line of text (Hadoop Streaming, RDD.pipe)")
+      ->check(CLI::IsMember({"binary", "base64"}))->capture_default_str();
+  app.add_flag("--embed-partial", o.embed_partial,
+               "JSON report: carry the partial too (key `partial`), so the report can be "
+               "merged or diffed later");
+}
+
 void add_profile_options(CLI::App& app, options& o, bool force) {
   app.add_option("--profiles", o.profile_paths,
                  "Extra input profile file or folder, after the bundled set; a profile "
@@ -73,7 +88,29 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                     "Print run statistics on stderr: records, MB/s, phase times, peak memory");
   analyze->add_flag("--show-prompts", o.show_prompts,
                     "Allow prompts in the output (hidden by default)");
+  add_partial_options(*analyze, o);
+  analyze->add_option("--byte-range", o.byte_range,
+                      "Read only the lines that start in bytes [START, END) of the one INPUT "
+                      "(an uncompressed JSON Lines file): a shard of a large file, with its true "
+                      "name and line numbers in the partial")
+      ->type_name("START:END");
   analyze->callback([&] { o.cmd = command::analyze; });
+
+  CLI::App* merge = app.add_subcommand(
+      "merge", "One report (or one partial) from partials of runs over other inputs");
+  merge->add_option("partials", o.inputs,
+                    "Partial files, JSON reports written with --embed-partial, or - for stdin "
+                    "(each may hold many partials, concatenated)");
+  merge->add_option("-f,--format", o.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))->capture_default_str();
+  merge->add_option("-o,--output", o.output, "Write the report here instead of stdout");
+  add_partial_options(*merge, o);
+  merge->add_option("--color", o.color, "Colour in the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  merge->add_option("--fail-on", o.fail_on,
+                    "Exit 1 when COND holds (as analyze --fail-on; repeatable)")
+      ->allow_extra_args(false)->type_name("COND");
+  merge->callback([&] { o.cmd = command::merge; });
 
   CLI::App* rules = app.add_subcommand("rules", "List, check and test rule files");
   rules->require_subcommand(1);

@@ -15,7 +15,7 @@ namespace analyzer::cli {
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
 enum class command {
-  none, analyze, rules_list, rules_check, rules_test, rules_suggest, explain, completion,
+  none, analyze, merge, rules_list, rules_check, rules_test, rules_suggest, explain, completion,
   profiles_list, profiles_check, profiles_test, profiles_detect
 };
 
@@ -26,10 +26,14 @@ enum class color_mode { auto_detect, always, never };
 /// Flags as given, before validation.
 struct options {
   command cmd = command::none;
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs;  // analyze: INPUT...; merge: PARTIAL...
   std::string format = "text";
   std::string output;
   std::string events;
+  std::string partial;                      // --partial FILE: write the run's state
+  std::string partial_encoding = "binary";  // or base64 (one line of text)
+  bool embed_partial = false;               // JSON report: carry the partial
+  std::string byte_range;                   // --byte-range START:END
   std::vector<std::string> rule_paths;
   bool no_builtin_rules = false;
   std::vector<std::string> profile_paths;  // --profiles

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// `analyze` as an ordered list of phases: configure → load rules → expand
-// inputs → stream (read, normalize, classify, aggregate on every core) →
-// merge → report.
+// `analyze` as an ordered list of phases: configure → load rules and
+// profiles → stream (the engine: read, normalize, classify, hand facts to
+// the sinks on every core; their states merged) → deliver (partial,
+// report, gate).
 #include "analyzer/cli/run.hpp"
 
 #include <unistd.h>
@@ -12,16 +13,17 @@
 #include <thread>
 
 #include "analyzer/cli/config.hpp"
-#include "analyzer/cli/fail_on.hpp"
-#include "analyzer/cli/inputs.hpp"
 #include "analyzer/cli/messages.hpp"
 #include "analyzer/cli/profile_commands.hpp"
 #include "analyzer/cli/progress.hpp"
 #include "analyzer/cli/run_stats.hpp"
-#include "analyzer/cli/worker.hpp"
 #include "analyzer/core/text.hpp"
+#include "analyzer/engine/analysis.hpp"
+#include "analyzer/engine/fail_on.hpp"
+#include "analyzer/engine/inputs.hpp"
+#include "analyzer/engine/partial_codec.hpp"
+#include "analyzer/engine/summary_build.hpp"
 #include "analyzer/event/timestamp.hpp"
-#include "analyzer/report/escape.hpp"
 #include "analyzer/report/summary.hpp"
 
 namespace analyzer::cli {
@@ -40,6 +42,7 @@ exit_code main_entry(int argc, char** argv) {
   if (auto early = parse_options(argc, argv, o)) return *early;
   switch (o.cmd) {
     case command::analyze: return run_analyze(o);
+    case command::merge: return run_merge(o);
     case command::rules_list: return run_rules_list(o);
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
@@ -60,34 +63,16 @@ namespace {
 
 /// Validated settings for one analyze run.
 struct analyze_config {
-  std::vector<std::string> inputs;
-  ingest::pipeline_options pipeline;
-  worker_config worker;
+  engine::analysis_request request;
   bool color = false;
-  std::vector<fail_on_condition> gate;
+  std::vector<engine::fail_on_condition> gate;
   bool progress = false;
 };
 
-/// Every --fail-on condition, each problem reported (usage errors).
-bool configure_gate(const options& o, analyze_config& c) {
-  std::vector<std::string> problems;
-  for (const auto& text : o.fail_on) {
-    std::string why;
-    if (auto cond = parse_fail_on(text, why)) {
-      c.gate.push_back(std::move(*cond));
-    } else {
-      problems.push_back(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
-    }
-  }
-  for (size_t i = 0; i + 1 < problems.size(); ++i) print_error(problems[i]);
-  if (!problems.empty()) print_usage_error(problems.back());  // the --help hint once
-  return problems.empty();
-}
-
 bool configure_window(const options& o, analyze_config& c) {
   int64_t now = now_ms();
-  for (auto [text, out] : {std::pair{&o.since, &c.worker.since_ms},
-                           std::pair{&o.until, &c.worker.until_ms}}) {
+  for (auto [text, out] : {std::pair{&o.since, &c.request.options.since_ms},
+                           std::pair{&o.until, &c.request.options.until_ms}}) {
     if (text->empty()) continue;
     *out = event::parse_time_bound(*text, now);
     if (!*out) {
@@ -109,8 +94,10 @@ bool configure_inputs(const options& o, analyze_config& c) {
     }
     args.push_back("-");
   }
-  c.inputs = expand_inputs(args);
-  if (c.inputs.empty()) {
+  std::vector<std::string> repeated;
+  c.request.inputs = engine::expand_inputs(args, &repeated);
+  for (const auto& r : repeated) print_warning(fmt::format("{} is given twice; it is read once", r));
+  if (c.request.inputs.empty()) {
     print_usage_error("the given folders hold no log files (.jsonl, .ndjson, .json, .log, .har, .txt, "
                       "optionally .gz/.zst)");
     return false;
@@ -118,67 +105,62 @@ bool configure_inputs(const options& o, analyze_config& c) {
   return true;
 }
 
-bool configure(const options& o, analyze_config& c) {
-  if (!configure_gate(o, c) || !configure_window(o, c) || !configure_inputs(o, c)) return false;
-  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  c.pipeline.threads = o.threads > 0 ? o.threads : hw;
-  c.pipeline.reader.max_record_bytes = o.max_record_bytes;
-  c.pipeline.reader.format = o.input_format == "har"     ? ingest::input_format::har
-                             : o.input_format == "jsonl" ? ingest::input_format::jsonl
-              : o.input_format == "json"  ? ingest::input_format::json
-                                                         : ingest::input_format::auto_detect;
-  c.worker.max_record_bytes = o.max_record_bytes;
-  c.worker.write_events = !o.events.empty();
-  for (const auto& in : c.inputs) {
-    c.worker.source_json.push_back(report::json_quote(in == "-" ? "<stdin>" : in));
+/// `--byte-range START:END`, two byte offsets with START < END.
+bool configure_range(const options& o, analyze_config& c) {
+  if (o.byte_range.empty()) return true;
+  auto colon = o.byte_range.find(':');
+  auto start = core::parse_int(std::string_view(o.byte_range).substr(0, colon));
+  auto end = colon == std::string::npos ? std::nullopt
+                                        : core::parse_int(std::string_view(o.byte_range).substr(colon + 1));
+  if (!start || !end || *start < 0 || *end <= *start) {
+    print_usage_error(fmt::format("invalid --byte-range `{}`: give START:END, byte offsets with "
+                                  "START < END (e.g. 0:268435456)", o.byte_range));
+    return false;
   }
-  bool tty = o.output.empty() && isatty(STDOUT_FILENO);
-  c.color = o.color == "always" || (o.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
+  c.request.byte_range = ingest::byte_range{*start, *end};
+  return true;
+}
+
+bool configure(const options& o, analyze_config& c) {
+  if (!parse_gate(o.fail_on, c.gate) || !configure_window(o, c) || !configure_inputs(o, c) ||
+      !configure_range(o, c)) {
+    return false;
+  }
+  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  auto& r = c.request;
+  r.pipeline.threads = o.threads > 0 ? o.threads : hw;
+  r.pipeline.reader.max_record_bytes = o.max_record_bytes;
+  r.pipeline.reader.format = o.input_format == "har"     ? ingest::input_format::har
+                             : o.input_format == "jsonl" ? ingest::input_format::jsonl
+                             : o.input_format == "json"  ? ingest::input_format::json
+                                                         : ingest::input_format::auto_detect;
+  r.options.max_record_bytes = o.max_record_bytes;
+  r.options.input_format = o.input_format;
+  r.options.profile = o.profile_id;
+  r.tool_version = KLING_TRIAGE_VERSION;
+  c.color = color_wanted(o);
   // Events streamed to the same terminal would tear the progress line.
   bool events_on_tty = o.events == "-" && isatty(STDOUT_FILENO);
   c.progress = progress_wanted(o.progress) && !(o.progress == "auto" && events_on_tty);
   return true;
 }
 
-std::vector<report::input_info> describe_inputs(const std::vector<ingest::input_report>& reports,
-                                                const profile::profile_set& profiles) {
-  std::vector<report::input_info> out;
-  for (const auto& r : reports) {
-    report::input_info in;
-    if (r.profile >= 0) in.profile = profiles.profiles[static_cast<size_t>(r.profile)]->id;
-    in.path = r.path == "-" ? "<stdin>" : r.path;
-    in.format = std::string(ingest::name_of(r.format));
-    in.compression = std::string(ingest::name_of(r.kind));
-    in.raw_bytes = r.raw_bytes;
-    in.bytes = r.bytes;
-    in.unreadable = r.unreadable;
-    in.errors = r.errors;
-    out.push_back(std::move(in));
-  }
-  return out;
-}
-
 /// The rules, or null after printing why not.
-std::unique_ptr<rules::ruleset> load_rules(const options& o, const analyze_config& c) {
+std::unique_ptr<rules::ruleset> load_rules(const options& o) {
   core::diagnostics problems;
   auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
   print_diagnostics(problems);
   if (!rules) {
     print_error(fmt::format("the rules are invalid ({} problem{}); nothing was analyzed",
                             problems.size(), problems.size() == 1 ? "" : "s"));
-    return nullptr;
   }
-  // An unknown id is not an error (a cause may simply not exist yet), but
-  // it is most often a typo in the nightly job.
-  for (const auto& w : unknown_id_warnings(c.gate, *rules)) print_warning(w);
   return rules;
 }
 
-/// Reads every input through the workers, writing --events in input order.
-/// nullopt (after printing why) when the events file cannot be written.
-std::optional<std::vector<ingest::input_report>> stream(
-    const options& o, analyze_config& cfg,
-    std::vector<std::unique_ptr<ingest::chunk_worker>>& workers) {
+/// Runs the analysis, writing --events in input order. nullopt (after
+/// printing why) when the events file cannot be written or a byte range
+/// cannot be read.
+std::optional<engine::run_state> stream(const options& o, analyze_config& cfg) {
   std::FILE* events = nullptr;
   if (!o.events.empty()) {
     events = o.events == "-" ? stdout : std::fopen(o.events.c_str(), "wb");
@@ -186,30 +168,42 @@ std::optional<std::vector<ingest::input_report>> stream(
       print_usage_error(fmt::format("cannot write --events file {}", o.events));
       return std::nullopt;
     }
+    cfg.request.events = [&](std::string&& lines) {
+      if (events == stdout) {
+        print_out(lines);
+      } else if (std::fwrite(lines.data(), 1, lines.size(), events) != lines.size()) {
+        throw std::runtime_error(fmt::format("cannot write --events file {}", o.events));
+      }
+    };
   }
   ingest::progress_counters counters;
   std::optional<progress_display> progress;
   if (cfg.progress) {
-    cfg.pipeline.progress = cfg.worker.progress = &counters;
-    progress.emplace(counters, total_input_bytes(cfg.inputs));
+    cfg.request.pipeline.progress = &counters;
+    progress.emplace(counters, total_input_bytes(cfg.request.inputs));
   }
-  for (unsigned i = 0; i < cfg.pipeline.threads; ++i) {
-    workers.push_back(std::make_unique<analyze_worker>(cfg.worker));
-  }
-  auto reports = ingest::run_pipeline(cfg.inputs, cfg.pipeline, workers, [&](std::string&& lines) {
-    if (events == stdout) {
-      print_out(lines);
-    } else if (std::fwrite(lines.data(), 1, lines.size(), events) != lines.size()) {
-      throw std::runtime_error(fmt::format("cannot write --events file {}", o.events));
-    }
-  });
+  std::string error;
+  auto state = engine::run_analysis(cfg.request, error);
   if (progress) progress->stop();
-  cfg.pipeline.progress = cfg.worker.progress = nullptr;
+  cfg.request.pipeline.progress = nullptr;
   if (events != nullptr && events != stdout && std::fclose(events) != 0) {
     print_error(fmt::format("cannot write --events file {}", o.events));
     return std::nullopt;
   }
-  return reports;
+  if (!state) print_usage_error(error);
+  return state;
+}
+
+run_stats collect_stats(const engine::run_state& s, unsigned threads) {
+  run_stats st;
+  st.records = s.agg.records + s.agg.filtered;
+  st.inputs = s.inputs.size();
+  for (const auto& in : s.inputs) {
+    st.raw_bytes += in.raw_bytes;
+    st.bytes += in.bytes;
+  }
+  st.threads = threads;
+  return st;
 }
 
 std::string render(const options& o, const report::summary& s, bool color) {
@@ -242,73 +236,100 @@ void report_gate(const std::vector<report::gate_result>& gate) {
   }
 }
 
-run_stats collect_stats(const report::summary& s, unsigned threads) {
-  run_stats st;
-  st.records = s.agg->records + s.agg->filtered;
-  st.inputs = s.inputs.size();
-  for (const auto& in : s.inputs) {
-    st.raw_bytes += in.raw_bytes;
-    st.bytes += in.bytes;
-  }
-  st.threads = threads;
-  return st;
+}  // namespace
+
+bool color_wanted(const options& o) {
+  bool tty = o.output.empty() && isatty(STDOUT_FILENO);
+  return o.color == "always" || (o.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
 }
 
-}  // namespace
+bool parse_gate(const std::vector<std::string>& texts,
+                std::vector<engine::fail_on_condition>& gate) {
+  std::vector<std::string> problems;
+  for (const auto& text : texts) {
+    std::string why;
+    if (auto cond = engine::parse_fail_on(text, why)) {
+      gate.push_back(std::move(*cond));
+    } else {
+      problems.push_back(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
+    }
+  }
+  for (size_t i = 0; i + 1 < problems.size(); ++i) print_error(problems[i]);
+  if (!problems.empty()) print_usage_error(problems.back());  // the --help hint once
+  return problems.empty();
+}
+
+exit_code deliver(const options& o, const engine::run_state& state,
+                  const std::vector<engine::fail_on_condition>& gate, bool color) {
+  for (const auto& w : engine::unknown_id_warnings(gate, state.causes)) print_warning(w);
+  bool failed = false;
+  if (!o.partial.empty()) {
+    auto form = o.partial_encoding == "base64" ? engine::partial_form::text
+                                               : engine::partial_form::binary;
+    if (auto err = write_file(o.partial, engine::encode_state(state, form, true)); !err.empty()) {
+      print_error(err);
+      return exit_code::error;
+    }
+  }
+  std::vector<std::string> notes;
+  auto s = engine::build_summary(state, notes);
+  for (const auto& n : notes) print_warning(n);
+  s.tool_version = KLING_TRIAGE_VERSION;
+  s.generated_at = event::format_time(now_ms());
+  s.gate = engine::evaluate_gate(gate, s);
+  if (o.partial.empty() || !o.output.empty()) {
+    if (o.embed_partial && o.format == "json") {
+      s.embedded_partial = engine::encode_state(state, engine::partial_form::text, true);
+      while (!s.embedded_partial.empty() && s.embedded_partial.back() == '\n') {
+        s.embedded_partial.pop_back();
+      }
+    } else if (o.embed_partial) {
+      print_warning("--embed-partial: only a JSON report (-f json) carries its partial");
+    }
+    s.show_prompts = o.show_prompts;
+    if (auto err = write_file(o.output, render(o, s, color)); !err.empty()) {
+      print_error(err);
+      return exit_code::error;
+    }
+  }
+  failed = report_input_errors(s);
+  report_gate(s.gate);
+  // An unreadable input wins: the gate was measured on partial data.
+  if (failed) return exit_code::error;
+  return engine::gate_failed(s.gate) ? exit_code::findings : exit_code::ok;
+}
 
 exit_code run_analyze(const options& o) {
   phase_clock clock;
   analyze_config cfg;
   if (!configure(o, cfg)) return exit_code::error;
 
-  auto rules = load_rules(o, cfg);
+  auto rules = load_rules(o);
   if (!rules) return exit_code::error;
-  cfg.worker.rules = rules.get();
+  cfg.request.rules = rules.get();
   int forced = -1;
   auto profiles = load_profiles_for(o, forced);
   if (!profiles) return exit_code::error;
-  cfg.worker.profiles = profiles.get();
-  for (const auto& p : profiles->profiles) cfg.worker.profile_json.push_back(report::json_quote(p->id));
-  cfg.pipeline.reader.choose_profile = make_chooser(*profiles, forced);
+  cfg.request.profiles = profiles.get();
+  cfg.request.pipeline.reader.choose_profile = make_chooser(*profiles, forced);
   double load_rules_s = clock.lap();
 
-  // Workers each own an aggregator; merged exactly below.
-  std::vector<std::unique_ptr<ingest::chunk_worker>> workers;
-  auto reports = stream(o, cfg, workers);
-  if (!reports) return exit_code::error;
+  // Workers each own their sinks' state; merged exactly at the end.
+  auto state = stream(o, cfg);
+  if (!state) return exit_code::error;
   double stream_s = clock.lap();
 
-  aggregate::aggregator total(rules->cause_count());
-  for (const auto& w : workers) total.merge(static_cast<const analyze_worker&>(*w).result());
-  double merge_s = clock.lap();
-
-  auto s = report::summary::build(total, *rules, describe_inputs(*reports, *profiles));
-  s.tool_version = KLING_TRIAGE_VERSION;
-  s.generated_at = event::format_time(now_ms());
-  s.since_ms = cfg.worker.since_ms;
-  s.until_ms = cfg.worker.until_ms;
-  s.show_prompts = o.show_prompts;
-  s.gate = evaluate_gate(cfg.gate, s);
-  if (auto err = write_file(o.output, render(o, s, cfg.color)); !err.empty()) {
-    print_error(err);
-    return exit_code::error;
-  }
+  exit_code code = deliver(o, *state, cfg.gate, cfg.color);
   double report_s = clock.lap();
-
-  bool input_error = report_input_errors(s);
-  report_gate(s.gate);
   if (o.stats) {
-    run_stats st = collect_stats(s, cfg.pipeline.threads);
+    run_stats st = collect_stats(*state, cfg.request.pipeline.threads);
     st.load_rules_s = load_rules_s;
     st.stream_s = stream_s;
-    st.merge_s = merge_s;
     st.report_s = report_s;
     st.total_s = clock.total();
     print_err(format_stats(st, peak_memory_bytes()));
   }
-  // An unreadable input wins: the gate was measured on partial data.
-  if (input_error) return exit_code::error;
-  return gate_failed(s.gate) ? exit_code::findings : exit_code::ok;
+  return code;
 }
 
 }  // namespace analyzer::cli

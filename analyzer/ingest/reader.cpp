@@ -74,7 +74,10 @@ struct filler {
   byte_source& src;
   input_report& report;
   bool eof = false;
-  int64_t newlines = 0;
+  bool stop = false;        // head_only: the profile is chosen
+  int64_t newlines = 0;     // since the last chunk was cut
+  int64_t all_newlines = 0;
+  char last = '\n';         // the last byte read
 
   static constexpr size_t piece = size_t{1} << 17;
 
@@ -88,8 +91,11 @@ struct filler {
       } else if (r == 0) {
         eof = true;
       } else {
-        newlines += count_newlines(p + got, static_cast<size_t>(r));
+        int64_t k = count_newlines(p + got, static_cast<size_t>(r));
+        newlines += k;
+        all_newlines += k;
         got += static_cast<size_t>(r);
+        last = p[got - 1];
         report.bytes += r;
       }
     }
@@ -179,12 +185,17 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
       int64_t lines = in.newlines;
       in.newlines = 0;
       emit(make_chunk(source, std::move(buf), cut, line));
+      if (in.stop) {
+        pool.release(std::move(next));
+        return;
+      }
       line += lines;
       fill -= cut;
       buf = std::move(next);
       usable = buf.capacity - pad;
     } else if (usable >= opt.max_record_bytes) {
       emit(malformed_chunk(source, line, oversized_line_reason(opt.max_record_bytes)));
+      if (in.stop) return;
       ++line;
       fill = skip_line(in, buf, usable);
       in.newlines = count_newlines(buf.data.get(), fill);
@@ -229,7 +240,7 @@ input_report read_stream(uint32_t source, const std::string& path,
   buffer buf = pool.acquire(options.chunk_bytes + pad);
   size_t fill = f.fill(buf.data.get(), std::min<size_t>(options.chunk_bytes, 1 << 16));
   int64_t bom = 0;
-  if (fill >= 3 && std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
+  if (options.strip_bom && fill >= 3 && std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
     std::memmove(buf.data.get(), buf.data.get() + 3, fill - 3);
     fill -= 3;
     bom = 3;
@@ -253,6 +264,12 @@ input_report read_stream(uint32_t source, const std::string& path,
                          : default_profile(head, capacity, report.format);
     if (report.profile < 0 && !why.empty()) report.errors.push_back(std::move(why));
     decided = true;
+    if (options.head_only) {
+      f.stop = true;
+      for (auto& h : held) pool.release(std::move(h.buf));
+      held.clear();
+      return;
+    }
     for (auto& h : held) {
       h.profile = report.profile;
       emit(std::move(h));
@@ -269,10 +286,16 @@ input_report read_stream(uint32_t source, const std::string& path,
         return;
       }
     }
+    if (f.stop) {
+      pool.release(std::move(c.buf));
+      return;
+    }
     c.profile = report.profile;
     emit(std::move(c));
   };
-  if (report.format == input_format::har) {
+  if (options.head_only && report.format != input_format::jsonl) {
+    decide(nullptr);  // only JSON Lines are read in byte ranges
+  } else if (report.format == input_format::har) {
     read_har(source, *in.source, report, std::move(buf), fill, f.eof, bom,
              options, pool, tagged);
   } else if (report.format == input_format::json) {
@@ -282,7 +305,16 @@ input_report read_stream(uint32_t source, const std::string& path,
   }
   if (!decided) decide(nullptr);
   report.raw_bytes = in.source->raw_bytes();
+  report.checksum = in.source->checksum();
+  report.lines = f.all_newlines + (report.bytes > 0 && f.last != '\n' ? 1 : 0);
   return report;
+}
+
+input_report read_head(const std::string& path, const reader_options& options) {
+  reader_options head = options;
+  head.head_only = true;
+  buffer_pool pool;
+  return read_stream(0, path, open_input(path), head, pool, [](chunk&&) {});
 }
 
 input_report read_input(uint32_t source, const std::string& path,

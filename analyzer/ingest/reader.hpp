@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct reader_options {
   size_t max_record_bytes = size_t{64} << 20;
   input_format format = input_format::auto_detect;
   profile_chooser choose_profile;  // unset: detection over the bundled profiles
+  bool strip_bom = true;   // false: a byte range that does not start the file
+  bool head_only = false;  // stop once the input's profile is chosen (read_head)
 };
 
 /// What happened to one input, for the report.
@@ -32,6 +35,9 @@ struct input_report {
   int64_t bytes = 0;      // after decompression
   bool unreadable = false;  // could not be opened at all
   int profile = -1;         // the profile reading it (index in the run's set)
+  uint64_t checksum = 0;    // XXH3-64 of the raw bytes read
+  int64_t lines = 0;        // JSON Lines: lines read (a last one without newline too)
+  std::optional<aligned_range> range;  // a byte range of the file was read
   std::vector<std::string> errors;
 };
 
@@ -50,6 +56,11 @@ using chunk_emitter = std::function<void(chunk&&)>;
 input_report read_input(uint32_t source, const std::string& path,
                         const reader_options& options, buffer_pool& pool,
                         const chunk_emitter& emit);
+
+/// Reads the start of `path` as read_input would, until the input's format,
+/// compression and profile are known (for a byte range of it, which must
+/// be read as the whole file is). Nothing is emitted.
+input_report read_head(const std::string& path, const reader_options& options);
 
 /// Same, over an already opened stream.
 input_report read_stream(uint32_t source, const std::string& path,

@@ -280,7 +280,7 @@ void inputs(std::string& out, const summary& s) {
          "|---|---|---:|---:|---:|---|---|\n";
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
-    aggregate::input_stats st = i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
+    const aggregate::input_stats& st = s.inputs[i].stats;
     std::string errors;
     for (const auto& e : in.errors) errors += (errors.empty() ? "" : "; ") + log_text(e);
     std::string how = reading_of(in, st);

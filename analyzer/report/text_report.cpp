@@ -219,8 +219,7 @@ void write_inputs(std::string& out, const summary& s, const style& st) {
   out += "\n" + st.bold("Inputs") + "\n";
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
-    aggregate::input_stats stats =
-        i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
+    const aggregate::input_stats& stats = in.stats;
     std::string kind = in.compression == "none" ? in.format : in.format + "+" + in.compression;
     out += fmt::format("  {}  {}  {}  {} records", in.path, kind, byte_size(in.raw_bytes),
                        group_thousands(stats.records));

@@ -4,25 +4,56 @@
 A case is a folder holding `args` (one argument per line; `{case}` expands
 to the case folder), and the expected `stdout`, optional `stderr` and
 `exit` (default 0). Paths in args are relative to the project root, where
-CTest runs this. generated_at is pinned with SOURCE_DATE_EPOCH. The rules
-digest (`sha256:` + 64 hex digits) is compared as `sha256:<digest>`, so that
-an edit to a rule file's comment does not break every report case (the
-digest itself is pinned by the unit tests); the files keep the real output.
+CTest runs this. generated_at is pinned with SOURCE_DATE_EPOCH. Digests
+(`sha256:` + 64 hex digits) are compared as `sha256:<digest>` and the tool's
+version as `<version>`, so that an edit to a rule file's comment or a
+release does not break every report case (the digest itself is pinned by
+the unit tests); the files keep the real output.
+
+A case about one part of a JSON report holds a `select` file: one line per
+part it pins, a top-level key (`totals`) or a list projected on some of its
+fields (`causes[].id,count`); stdout is then compared as those parts only
+(pretty-printed JSON), so a change elsewhere in the report leaves it alone.
 
     run_golden.py BINARY CASE_DIR          compare, print a diff on mismatch
     UPDATE_GOLDEN=1 run_golden.py ...      rewrite the expected files
 """
 import difflib
+import json
 import os
 import re
 import subprocess
 import sys
 
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+VERSION = re.compile(r'("version": ")[^"]*(")|(kling-triage )\d+\.\d+\.\d+')
 
 
 def mask(text):
-    return DIGEST.sub("sha256:<digest>", text)
+    text = DIGEST.sub("sha256:<digest>", text)
+    return VERSION.sub(lambda m: (m.group(1) + "<version>" + m.group(2)) if m.group(1)
+                       else m.group(3) + "<version>", text)
+
+
+def select(stdout, case):
+    """The parts of a JSON report a case's `select` file names, or stdout."""
+    path = os.path.join(case, "select")
+    if not os.path.exists(path):
+        return stdout
+    try:
+        doc = json.loads(stdout)
+    except ValueError:
+        return stdout  # not JSON: compared whole, and the diff shows why
+    parts = {}
+    with open(path, encoding="utf-8") as f:
+        for line in (l.strip() for l in f if l.strip()):
+            key, _, fields = line.partition("[].")
+            value = doc.get(key)
+            if fields and isinstance(value, list):
+                names = fields.split(",")
+                value = [{n: item.get(n) for n in names} for item in value]
+            parts[line] = value
+    return json.dumps(parts, indent=2, ensure_ascii=False) + "\n"
 
 
 def main():
@@ -33,7 +64,7 @@ def main():
     stdin_path = os.path.join(case, "stdin")
     stdin = open(stdin_path, "rb") if os.path.exists(stdin_path) else subprocess.DEVNULL
     run = subprocess.run([binary] + args, stdin=stdin, capture_output=True, env=env)
-    got = {"stdout": run.stdout.decode("utf-8", "replace"),
+    got = {"stdout": select(run.stdout.decode("utf-8", "replace"), case),
            "stderr": run.stderr.decode("utf-8", "replace"),
            "exit": f"{run.returncode}\n"}
     if os.environ.get("UPDATE_GOLDEN") == "1":

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "analyzer/cli/fail_on.hpp"
+#include "analyzer/engine/fail_on.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,9 @@
 #include <set>
 
 #include "analyzer/core/text.hpp"
+#include "analyzer/rules/rule.hpp"
 
-namespace analyzer::cli {
+namespace analyzer::engine {
 
 namespace {
 
@@ -215,12 +216,12 @@ bool gate_failed(const std::vector<report::gate_result>& results) {
 }
 
 std::vector<std::string> unknown_id_warnings(const std::vector<fail_on_condition>& conditions,
-                                             const rules::ruleset& rules) {
+                                             const std::vector<cause_info>& table) {
   std::set<std::string, std::less<>> causes{std::string(rules::unclassified_id)};
   std::set<std::string, std::less<>> categories{std::string(rules::unclassified_category)};
-  for (int i = 0; i < rules.cause_count(); ++i) {
-    causes.insert(rules.cause_id(i));
-    categories.insert(rules.cause_rule(i).category);
+  for (const auto& c : table) {
+    causes.insert(c.id);
+    categories.insert(c.category);
   }
   std::vector<std::string> out;
   for (const auto& c : conditions) {
@@ -240,4 +241,4 @@ std::vector<std::string> unknown_id_warnings(const std::vector<fail_on_condition
   return out;
 }
 
-}  // namespace analyzer::cli
+}  // namespace analyzer::engine

@@ -16,10 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/engine/run_state.hpp"
 #include "analyzer/report/summary.hpp"
-#include "analyzer/rules/ruleset.hpp"
 
-namespace analyzer::cli {
+namespace analyzer::engine {
 
 enum class gate_metric { failure_rate, category, cause, unclassified, malformed };
 
@@ -55,9 +55,10 @@ std::vector<report::gate_result> evaluate_gate(const std::vector<fail_on_conditi
 /// True when any condition was met.
 bool gate_failed(const std::vector<report::gate_result>& results);
 
-/// A warning text for each condition whose id is neither a loaded rule's
-/// id or category nor unclassified (likely a typo: it will count 0).
+/// A warning text for each condition whose id is neither a cause nor a
+/// category of `causes` (the run's cause table: every loaded rule's cause,
+/// and unclassified): likely a typo, it will count 0.
 std::vector<std::string> unknown_id_warnings(const std::vector<fail_on_condition>& conditions,
-                                             const rules::ruleset& rules);
+                                             const std::vector<cause_info>& causes);
 
-}  // namespace analyzer::cli
+}  // namespace analyzer::engine

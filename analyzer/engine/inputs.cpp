@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "analyzer/cli/inputs.hpp"
+#include "analyzer/engine/inputs.hpp"
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
-namespace analyzer::cli {
+namespace analyzer::engine {
 
 namespace {
 bool log_like(const std::filesystem::path& p) {
@@ -25,9 +26,18 @@ bool log_like(const std::filesystem::path& p) {
 }
 }  // namespace
 
-std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
+                                       std::vector<std::string>* repeated) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& path) {
+    if (seen.insert(path).second) {
+      out.push_back(path);
+    } else if (repeated != nullptr) {
+      repeated->push_back(path);
+    }
+  };
   for (const auto& a : args) {
     std::error_code ec;
     if (a != "-" && fs::is_directory(a, ec)) {
@@ -37,12 +47,12 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
         if (it->is_regular_file(ec) && log_like(it->path())) found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
+      for (const auto& f : found) add(f);
     } else {
-      out.push_back(a);
+      add(a);
     }
   }
   return out;
 }
 
-}  // namespace analyzer::cli
+}  // namespace analyzer::engine
