@@ -149,6 +149,13 @@ std::optional<run_state> run_analysis(analysis_request req, std::string& error) 
     state.inputs[stage.manifest_index[i]] = entry_of(reports[i], profiles);
   }
   if (state.agg.inputs.size() < state.inputs.size()) state.agg.inputs.resize(state.inputs.size());
+  // A byte range inside one line owns no line: it read nothing, and two
+  // such ranges would look like the same input. It is left out.
+  if (req.byte_range && state.inputs.size() == 1 && state.inputs[0].range &&
+      state.inputs[0].range->start == state.inputs[0].range->end && state.inputs[0].errors.empty()) {
+    state.inputs.clear();
+    state.agg.inputs.clear();
+  }
   return state;
 }
 

@@ -575,7 +575,8 @@ partials_read read_partials(std::string_view bytes) {
       out.error = partial_error{
           partial_errc::not_a_partial,
           why.empty() ? "a JSON report without its partial (write it with --embed-partial)"
-                      : fmt::format("a JSON document that is {}", why)};
+                      : "it starts with `{` but is no JSON document (a log? `kling-triage "
+                        "analyze --partial FILE` writes the partial of a log)"};
       return out;
     }
     embedded = std::move(*text);

@@ -19,7 +19,7 @@ state_section* run_state::section(std::string_view name) const {
 
 namespace {
 
-std::string shown(std::string_view v) { return v.empty() ? std::string("(none)") : std::string(v); }
+std::string shown(std::string_view v) { return v.empty() ? std::string("not given") : std::string(v); }
 
 std::string option_mismatch(const run_meta& a, std::string_view an, const run_meta& b,
                             std::string_view bn) {

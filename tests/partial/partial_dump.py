@@ -3,6 +3,9 @@
 in plain Python: prints each partial of a file or stream as JSON.
 
     partial_dump.py FILE|-        every partial in it, one JSON document per line
+    partial_dump.py --check BINARY PROJECT_ROOT
+                                  the layout check the test suite runs: the partial of
+                                  samples/ decodes to the counts of its JSON report
 
 It checks the framing (header, checksum is not verified: Python's standard
 library has no XXH3) and decodes the `run`, `inputs` and `counts` sections
@@ -12,6 +15,7 @@ measure encodings (bench/README.md).
 """
 import base64
 import json
+import os
 import subprocess
 import sys
 
@@ -215,7 +219,35 @@ def partials(data):
             raise ValueError(f"a malformed header at byte {p}")
 
 
+def check(binary, root):
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000")
+    part = subprocess.run([binary, "analyze", "--partial", "-", "samples/"], cwd=root, env=env,
+                          capture_output=True, check=True).stdout
+    report = json.loads(subprocess.run([binary, "analyze", "-f", "json", "samples/"], cwd=root,
+                                       env=env, capture_output=True, check=True).stdout)
+    (secs, _), = list(partials(part))
+    counts, run, inputs = secs["counts"], secs["run"], secs["inputs"]["inputs"]
+    totals = report["totals"]
+    causes = {run["causes"][i]["id"]: c["count"] for i, c in counts["causes"].items()}
+    checks = [
+        ("sections", sorted(secs) == ["counts", "inputs", "run"]),
+        ("totals", all(counts[k] == totals[k] for k in ("records", "ok", "failures", "malformed",
+                                                         "outside_window", "skipped"))),
+        ("statuses", {str(k): v for k, v in counts["statuses"].items()} == report["statuses"]),
+        ("causes", causes == {c["id"]: c["count"] for c in report["causes"]}),
+        ("inputs", [e["path"] for e in inputs] == [i["path"] for i in report["inputs"]]),
+        ("rules digest", run["rules_digest"] == report["rules"]["digest"]),
+        ("minutes", sum(m["records"] for m in counts["minutes"].values())
+         == totals["records"] - totals["malformed"] - counts["without_time"]),
+    ]
+    for name, ok in checks:
+        print(f"{'ok  ' if ok else 'FAIL'} the documented layout: {name}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
 def main():
+    if sys.argv[1] == "--check":
+        return check(sys.argv[2], sys.argv[3])
     path = sys.argv[1]
     data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
     for secs, _ in partials(data):
