@@ -15,3 +15,10 @@ if(ANALYZER_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+if(ANALYZER_FUZZ)
+  # Every library is instrumented for coverage; only the fuzz targets link
+  # libFuzzer's main (fuzz/CMakeLists.txt). UB aborts, so libFuzzer sees it.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

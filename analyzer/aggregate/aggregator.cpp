@@ -6,6 +6,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/msg_template.hpp"
 #include "analyzer/core/text.hpp"
 
@@ -41,10 +42,6 @@ void add_maps(M& into, const M& from) {
   for (const auto& [k, v] : from) into[k] += v;
 }
 
-int64_t floor_minute(int64_t ms) {
-  return ms >= 0 ? ms / 60000 : -((-ms + 59999) / 60000);
-}
-
 record_key remapped(record_key k, const std::vector<uint32_t>* source_map) {
   if (source_map != nullptr && k.source < source_map->size()) k.source = (*source_map)[k.source];
   return k;
@@ -52,6 +49,13 @@ record_key remapped(record_key k, const std::vector<uint32_t>* source_map) {
 
 int64_t ts_key(const event::event& ev) { return ev.ts_ms ? *ev.ts_ms : no_time; }
 
+/// A text value as a key: redacted and cut at max_value_bytes (UTF-8
+/// safe), the same way everywhere, so merged counts stay exact.
+std::string_view key_text(std::string_view s, std::string& buf) {
+  if (s.size() <= max_value_bytes && !core::may_hold_secret(s)) return s;
+  buf = core::clip(s, max_value_bytes);
+  return buf;
+}
 }  // namespace
 
 uint64_t record_bytes::hash() const {
@@ -71,12 +75,13 @@ example example_of(const event::event& ev, std::string_view endpoint, const reco
   ex.key = key;
   ex.line = ev.line;
   ex.entry = ev.entry;
-  ex.request_id = core::redact_secrets(core::shorten(ev.request_id, 100));
+  // Cut for display, so redacted first (a cut key is not recognisable).
+  ex.request_id = core::clip(ev.request_id, 100);
   ex.ts_ms = ev.ts_ms;
   ex.status = ev.status;
   ex.code = ev.code;
   ex.endpoint = std::string(endpoint);
-  ex.message = core::redact_secrets(core::shorten(ev.message, 240));
+  ex.message = core::clip(ev.message, 240);
   return ex;
 }
 
@@ -99,13 +104,13 @@ template_stats* template_table::slot(key&& k) {
 
 void template_table::add(const event::event& ev, std::string_view endpoint,
                          const record_key& at) {
-  std::string text = core::message_template(core::redact_secrets(core::shorten(ev.message, 1000)));
+  std::string text = core::message_template(core::clip(ev.message, 1000));
   uint64_t hash = core::template_hash(text);
   template_stats* t = slot({hash, std::move(text)});
   if (t == nullptr) return;
   ++t->count;
   ++t->statuses[ev.status > 0 ? ev.status : 0];
-  if (ev.code) ++t->codes[*ev.code];
+  if (ev.code) t->codes.add(*ev.code, 1);
   if (!t->earliest || at < t->earliest->key) t->earliest = example_of(ev, endpoint, at);
 }
 
@@ -116,7 +121,7 @@ void template_table::merge(const template_table& o, const std::vector<uint32_t>*
     if (a == nullptr) continue;
     a->count += b.count;
     add_maps(a->statuses, b.statuses);
-    add_maps(a->codes, b.codes);
+    a->codes.merge(b.codes);
     if (!b.earliest) continue;
     record_key bk = remapped(b.earliest->key, source_map);
     if (!a->earliest || bk < a->earliest->key) {
@@ -136,7 +141,12 @@ bool template_table::restore(std::map<key, template_stats> entries, bool capped)
   return true;
 }
 
-aggregator::aggregator(int cause_count) : causes(static_cast<size_t>(cause_count) + 1) {}
+aggregator::aggregator(int cause_count, const limits& bounds)
+    : codes(bounds.max_distinct),
+      causes(static_cast<size_t>(cause_count) + 1, cause_stats(bounds.max_distinct)),
+      endpoints(bounds.max_distinct),
+      models(bounds.max_distinct),
+      minutes(bounds.max_timeline_cells) {}
 
 input_stats& aggregator::input(uint32_t source) {
   if (inputs.size() <= source) inputs.resize(source + 1);
@@ -147,32 +157,25 @@ void aggregator::count_common(const event::event& ev, bool failure, int cause) {
   ++records;
   size_t status = ev.status > 0 && ev.status < 1000 ? static_cast<size_t>(ev.status) : 0;
   ++statuses[status];
-  if (ev.code) ++codes[*ev.code];
+  if (ev.code) codes.add(*ev.code, 1);
   if (ev.ts_ms) {
     merge_min(first_ts, ev.ts_ms);
     merge_max(last_ts, ev.ts_ms);
-    minute_bucket& b = minutes[floor_minute(*ev.ts_ms)];
-    ++b.records;
-    if (failure) {
-      ++b.failures;
-      ++b.causes[cause];
-    }
+    minutes.add(*ev.ts_ms, failure, cause);
   } else {
     ++without_time;
   }
   key_buf_.assign(ev.method.empty() ? "?" : ev.method);
   key_buf_ += ' ';
   key_buf_ += ev.endpoint;
-  auto it = endpoints.find(std::string_view(key_buf_));
-  if (it == endpoints.end()) it = endpoints.emplace(key_buf_, record_counts{}).first;
-  it->second.records += 1;
-  it->second.failures += failure ? 1 : 0;
-  if (!ev.model.empty()) {
-    auto m = models.find(ev.model);
-    if (m == models.end()) m = models.emplace(std::string(ev.model), record_counts{}).first;
-    m->second.records += 1;
-    m->second.failures += failure ? 1 : 0;
+  // Kept texts leave in partials too, which the output filter cannot
+  // redact (they are binary): redacted here, before the cut.
+  if (core::may_hold_secret(key_buf_) || key_buf_.size() > max_value_bytes) {
+    key_buf_ = core::clip(key_buf_, max_value_bytes);
   }
+  record_counts one{1, failure ? 1 : 0};
+  endpoints.add(std::string_view(key_buf_), one);
+  if (!ev.model.empty()) models.add(key_text(ev.model, model_buf_), one);
 }
 
 void aggregator::add_ok(const event::event& ev) {
@@ -195,8 +198,8 @@ void aggregator::add_failure(const event::event& ev, int cause_index, const reco
   cause_stats& c = causes[static_cast<size_t>(cause)];
   ++c.count;
   ++c.statuses[ev.status > 0 ? ev.status : 0];
-  if (ev.code) ++c.codes[*ev.code];
-  ++c.endpoints[key_buf_];  // set by count_common
+  if (ev.code) c.codes.add(*ev.code, 1);
+  c.endpoints.add(std::string_view(key_buf_), 1);  // set by count_common
   merge_min(c.first_seen, ev.ts_ms);
   merge_max(c.last_seen, ev.ts_ms);
   bool unexplained_record = cause == unclassified_index();
@@ -219,7 +222,7 @@ void aggregator::add_malformed(const event::event& ev, const record_bytes& bytes
   if (malformed_examples.size() < max_malformed_examples || key < malformed_examples.back().key) {
     keep_earliest(malformed_examples,
                   malformed_example{key, ev.line, ev.entry,
-                                    core::redact_secrets(ev.malformed_reason)},
+                                    core::clip(ev.malformed_reason, 300)},
                   max_malformed_examples);
   }
 }
@@ -244,7 +247,7 @@ void aggregator::merge(const aggregator& o, const std::vector<uint32_t>* source_
     input(to).merge(o.inputs[i]);
   }
   for (size_t i = 0; i < statuses.size(); ++i) statuses[i] += o.statuses[i];
-  add_maps(codes, o.codes);
+  codes.merge(o.codes);
   merge_min(first_ts, o.first_ts);
   merge_max(last_ts, o.last_ts);
   for (size_t i = 0; i < causes.size() && i < o.causes.size(); ++i) {
@@ -252,8 +255,8 @@ void aggregator::merge(const aggregator& o, const std::vector<uint32_t>* source_
     const cause_stats& b = o.causes[i];
     a.count += b.count;
     add_maps(a.statuses, b.statuses);
-    add_maps(a.codes, b.codes);
-    add_maps(a.endpoints, b.endpoints);
+    a.codes.merge(b.codes);
+    a.endpoints.merge(b.endpoints);
     merge_min(a.first_seen, b.first_seen);
     merge_max(a.last_seen, b.last_seen);
     for (const auto& ex : b.examples) {
@@ -268,13 +271,18 @@ void aggregator::merge(const aggregator& o, const std::vector<uint32_t>* source_
     keep_earliest(malformed_examples, std::move(copy), max_malformed_examples);
   }
   unexplained.merge(o.unexplained, source_map);
-  for (const auto& [k, v] : o.endpoints) endpoints[k].merge(v);
-  for (const auto& [k, v] : o.models) models[k].merge(v);
-  for (const auto& [minute, b] : o.minutes) {
-    minute_bucket& a = minutes[minute];
-    a.records += b.records;
-    a.failures += b.failures;
-    add_maps(a.causes, b.causes);
+  endpoints.merge(o.endpoints);
+  models.merge(o.models);
+  minutes.merge(o.minutes);
+}
+
+void aggregator::finish() {
+  codes.finish();
+  endpoints.finish();
+  models.finish();
+  for (auto& c : causes) {
+    c.codes.finish();
+    c.endpoints.finish();
   }
 }
 

@@ -6,6 +6,9 @@
 /// the input was split into partials: counts add, first/last seen take
 /// min/max, and examples keep the earliest by the global record order
 /// (record_key), which comes from the records themselves.
+/// Memory is bounded whatever the input: values per dimension
+/// (bounded_counts.hpp) and timeline cells (time_buckets.hpp) have limits,
+/// whose admission rules depend only on the values, so they merge exactly too.
 
 #include <array>
 #include <cstdint>
@@ -17,6 +20,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzer/aggregate/bounded_counts.hpp"
+#include "analyzer/aggregate/time_buckets.hpp"
 #include "analyzer/event/event.hpp"
 
 namespace analyzer::aggregate {
@@ -71,7 +76,13 @@ struct example {
   std::string message;   // shortened, secrets removed
 };
 
-using code_counts = std::map<int64_t, int64_t>;
+/// The limits that keep an aggregator's memory bounded.
+struct limits {
+  size_t max_distinct = default_max_distinct;     // --max-distinct
+  size_t max_timeline_cells = default_timeline_cells;  // --max-timeline-cells
+};
+
+using code_counts = bounded_counts<int64_t, int64_t>;
 
 /// The report's view of one record (redacted, shortened texts).
 example example_of(const event::event& ev, std::string_view endpoint, const record_key& key);
@@ -80,7 +91,7 @@ example example_of(const event::event& ev, std::string_view endpoint, const reco
 struct template_stats {
   int64_t count = 0;
   std::map<int, int64_t> statuses;  // 0: no response
-  code_counts codes;
+  code_counts codes;  // bounded like every dimension
   std::optional<example> earliest;  // by the global record order
 };
 
@@ -113,10 +124,12 @@ class template_table {
 };
 
 struct cause_stats {
+  explicit cause_stats(size_t max_distinct = default_max_distinct)
+      : codes(max_distinct), endpoints(max_distinct) {}
   int64_t count = 0;
   std::map<int, int64_t> statuses;  // 0: no response; at most 1,000
   code_counts codes;
-  std::map<std::string, int64_t> endpoints;
+  bounded_counts<std::string, int64_t> endpoints;
   std::vector<example> examples;  // earliest first, at most max_examples
   std::optional<int64_t> first_seen, last_seen;
 };
@@ -159,27 +172,13 @@ struct record_counts {
   bool operator==(const record_counts&) const = default;
 };
 
-/// One minute of traffic: records, failures, and failures by cause index.
-struct minute_bucket {
-  int64_t records = 0;
-  int64_t failures = 0;
-  std::map<int, int64_t> causes;
-};
-
-struct string_hash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <typename V>
-using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
-
 /// Counts for one run. Causes are indexed by the rule set's dense cause
 /// index (ruleset::cause_of), not by rule: several rules may produce one
 /// cause. The last slot, causes.size() - 1, is unclassified. Inputs
 /// (`source` of events and keys) are manifest indices.
 class aggregator {
  public:
-  explicit aggregator(int cause_count);
+  explicit aggregator(int cause_count, const limits& bounds = {});
 
   void add_ok(const event::event& ev);
   /// `cause` is the winning rule's cause index, or -1 for unclassified.
@@ -200,6 +199,10 @@ class aggregator {
   /// their order), for a merge whose manifest interleaves both sides'.
   void remap_sources(const std::vector<uint32_t>& map, size_t input_count);
 
+  /// Cuts every bounded dimension to its kept values; call once, before
+  /// the counts are read for a report.
+  void finish();
+
   int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }
 
   int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0, skipped = 0;
@@ -210,15 +213,15 @@ class aggregator {
   std::optional<int64_t> first_ts, last_ts;
   std::vector<cause_stats> causes;
   std::vector<malformed_example> malformed_examples;  // earliest first
-  string_map<record_counts> endpoints;  // "POST /v1/videos/text2video"
-  string_map<record_counts> models;
-  std::unordered_map<int64_t, minute_bucket> minutes;  // key: minute since epoch
+  bounded_counts<std::string, record_counts> endpoints;  // "POST /v1/videos/text2video"
+  bounded_counts<std::string, record_counts> models;
+  time_buckets minutes;
   template_table unexplained;  // unclassified failures by message template
 
  private:
   input_stats& input(uint32_t source);
   void count_common(const event::event& ev, bool failure, int cause);
-  std::string key_buf_;
+  std::string key_buf_, model_buf_;
 };
 
 /// The key of the record `ev` (its time, hash and position).

@@ -61,12 +61,13 @@ std::unique_ptr<rules::ruleset> finish(rules::rule_library lib,
 }
 
 rules::rule_library load_paths(const std::vector<std::string>& paths,
-                               core::diagnostics& problems, int* file_count, bool strict) {
+                               core::diagnostics& problems, int* file_count, bool strict,
+                               const rules::load_limits& limits) {
   rules::rule_library layer;
   for (const auto& p : paths) {
-    for (auto& src : rules::read_rule_path(p, problems)) {
+    for (auto& src : rules::read_rule_path(p, problems, limits)) {
       src.require_samples = strict;
-      rules::load_rule_file(src, layer);
+      rules::load_rule_file(src, layer, limits);
       if (file_count != nullptr) ++*file_count;
     }
   }
@@ -75,20 +76,28 @@ rules::rule_library load_paths(const std::vector<std::string>& paths,
 
 }  // namespace
 
+rules::load_limits rule_limits(const options& o) {
+  rules::load_limits l;
+  l.max_file_bytes = static_cast<size_t>(o.max_rule_bytes);
+  l.max_nodes = static_cast<size_t>(o.max_rule_nodes);
+  return l;
+}
+
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
                                              core::diagnostics& problems,
-                                             const std::vector<rules::rule_source>& extra) {
+                                             const std::vector<rules::rule_source>& extra,
+                                             const rules::load_limits& limits) {
   rules::rule_library lib;
   if (!no_builtin) {
     rules::rule_library builtin;
     for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
     rules::merge_layer(lib, std::move(builtin));
   }
-  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, false));
+  if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, false, limits));
   if (!extra.empty()) {
     rules::rule_library layer;
-    for (const auto& src : extra) rules::load_rule_file(src, layer);
+    for (const auto& src : extra) rules::load_rule_file(src, layer, limits);
     rules::merge_layer(lib, std::move(layer));
   }
   return finish(std::move(lib), problems, false);
@@ -96,14 +105,15 @@ std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& pat
 
 std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
                                                 core::diagnostics& problems,
-                                                int& file_count, bool strict) {
+                                                int& file_count, bool strict,
+                                                const rules::load_limits& limits) {
   // The bundled pack's sets (not its rules) are in scope, so a user file
   // can write `code: {not_in: kling_codes}`; the files may redefine them.
   rules::rule_library lib;
   rules::rule_library builtin;
   for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
   lib.sets = std::move(builtin.sets);
-  rules::merge_layer(lib, load_paths(paths, problems, &file_count, strict));
+  rules::merge_layer(lib, load_paths(paths, problems, &file_count, strict, limits));
   return finish(std::move(lib), problems, true);
 }
 

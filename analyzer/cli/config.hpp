@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/cli/options.hpp"
 #include "analyzer/core/diagnostic.hpp"
 #include "analyzer/profile/profile.hpp"
 #include "analyzer/rules/ruleset.hpp"
@@ -20,14 +21,19 @@ namespace analyzer::cli {
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
                                              core::diagnostics& problems,
-                                             const std::vector<rules::rule_source>& extra = {});
+                                             const std::vector<rules::rule_source>& extra = {},
+                                             const rules::load_limits& limits = {});
 
 /// Only the given files, as `rules check` validates them (with the bundled
 /// pack's sets in scope). `strict`: a rule without samples is an error,
 /// not a warning.
 std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& paths,
                                                 core::diagnostics& problems,
-                                                int& file_count, bool strict = false);
+                                                int& file_count, bool strict = false,
+                                                const rules::load_limits& limits = {});
+
+/// --max-rule-bytes and --max-rule-nodes.
+rules::load_limits rule_limits(const options& o);
 
 /// The bundled profiles and the user's (same id replaces a bundled one),
 /// checked so that every profile's samples have one reader (the bundled

@@ -13,6 +13,7 @@
 #include "analyzer/cli/profile_commands.hpp"
 #include "analyzer/cli/record_at.hpp"
 #include "analyzer/cli/run.hpp"
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/ingest/normalizer.hpp"
@@ -45,8 +46,10 @@ std::string describe_token(const event::event& ev) {
   return scheme + fmt::format("<jwt: {}>", claims);
 }
 
+/// One `name  value` line; both may come from the log, so both are made
+/// printable (a newline in a value must not forge a line).
 std::string field_line(std::string_view name, std::string_view value) {
-  return fmt::format("  {:<26} {}\n", name, value);
+  return fmt::format("  {:<26} {}\n", core::printable(name), core::printable(value));
 }
 
 constexpr size_t shown_prompt_chars = 200;
@@ -138,7 +141,7 @@ std::string body_field_lines(const std::vector<std::pair<std::string, std::strin
     } else if (!show_prompts && is_raw_body_with_prompt(k, v)) {
       shown = "<request body, not JSON, may hold a prompt: hidden; --show-prompts to see>";
     }
-    out += field_line(k, core::redact_secrets(shown));
+    out += field_line(k, core::redact_field(k, shown));  // api_key, x-api-key: by name
   }
   return out;
 }
@@ -177,7 +180,7 @@ exit_code run_explain(const options& o) {
   const profile::compiled_profile& prof = *profiles->profiles[static_cast<size_t>(profile_index)];
   out += field_line("profile", fmt::format("{}  ({}; {})", prof.id, forced >= 0 ? "--profile" : "detected",
                                            prof.file));
-  ingest::normalizer norm(rs->plan());
+  ingest::normalizer norm(rs->plan(), o.max_depth);
   event::event ev;
   // A line holding many records (an OTLP export): one of them, by index.
   std::string record(core::trim(*text));
@@ -219,7 +222,7 @@ exit_code run_explain(const options& o) {
     std::string shown = v.type == event::field_value::kind::text ? std::string(v.text)
                         : v.type == event::field_value::kind::boolean ? (v.boolean ? "true" : "false")
                         : fmt::format("{}", v.number);
-    out += field_line(name, core::redact_secrets(core::shorten(shown, 160)));
+    out += field_line(name, core::clip(shown, 160));
   }
   if (ev.ts_ms) out += field_line("ts", event::format_time(*ev.ts_ms));
   if (ev.result == event::outcome::ok) {

@@ -19,12 +19,18 @@ int main(int argc, char** argv) {
   }
 #endif
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an EPIPE, handled below
+  using namespace analyzer::cli;
   try {
-    return static_cast<int>(analyzer::cli::main_entry(argc, argv));
-  } catch (const analyzer::cli::broken_pipe&) {
+    int code = static_cast<int>(main_entry(argc, argv));
+    close_stdout();  // a full disk may only show in the final flush
+    return code;
+  } catch (const broken_pipe&) {
     return 0;
+  } catch (const write_failed& e) {
+    print_error(write_error_text(e));
+    return 2;
   } catch (const std::exception& e) {
-    analyzer::cli::print_error(e.what());
+    print_error(e.what());
     return 2;
   }
 }

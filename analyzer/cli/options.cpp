@@ -10,7 +10,17 @@
 namespace analyzer::cli {
 
 namespace {
+/// Bounds on loading rule files (every command that loads them).
+void add_rule_limits(CLI::App& app, options& o) {
+  app.add_option("--max-rule-bytes", o.max_rule_bytes, "A rule file larger than this is refused")
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30))->capture_default_str();
+  app.add_option("--max-rule-nodes", o.max_rule_nodes,
+                 "A rule file with more YAML nodes than this, aliases expanded, is refused")
+      ->check(CLI::Range(uint64_t{100}, uint64_t{100000000}))->capture_default_str();
+}
+
 void add_rule_options(CLI::App& app, options& o) {
+  add_rule_limits(app, o);
   app.add_option("--rules", o.rule_paths,
                  "Extra rule file or folder, loaded after the bundled pack; "
                  "a rule with a bundled rule's id replaces it (repeatable)")
@@ -63,10 +73,12 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                       "Also write one JSON object per input record to this file");
   add_rule_options(*analyze, o);
   add_profile_options(*analyze, o, true);
-  analyze->add_option("--since", o.since, "Keep records at or after this time (RFC 3339, or 30m, 24h, 7d ago)")
-      ->type_name("TIME");
-  analyze->add_option("--until", o.until, "Keep records before this time (RFC 3339, or 30m, 24h, 7d ago)")
-      ->type_name("TIME");
+  analyze->add_option_function<std::string>(
+      "--since", [&o](const std::string& v) { o.since = v; },
+      "Keep records at or after this time (RFC 3339, or 30m, 24h, 7d ago)")->type_name("TIME");
+  analyze->add_option_function<std::string>(
+      "--until", [&o](const std::string& v) { o.until = v; },
+      "Keep records before this time (RFC 3339, or 30m, 24h, 7d ago)")->type_name("TIME");
   analyze->add_option("-j,--threads", o.threads, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1u, 256u));
   analyze->add_option("--input-format", o.input_format, "Override format detection")
@@ -74,6 +86,15 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   analyze->add_option("--max-record-bytes", o.max_record_bytes,
                       "A line or HAR entry larger than this is reported as malformed")
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 32))->capture_default_str();
+  analyze->add_option("--max-depth", o.max_depth,
+                      "A record (or HAR document) nested deeper than this is malformed")
+      ->check(CLI::Range(uint64_t{16}, uint64_t{1000000}))->capture_default_str();
+  analyze->add_option("--max-distinct", o.max_distinct,
+                      "Values kept per dimension (codes, endpoints, models); the rest count as other")
+      ->check(CLI::Range(uint64_t{10}, uint64_t{10000000}))->capture_default_str();
+  analyze->add_option("--max-timeline-cells", o.max_timeline_cells,
+                      "Timeline cells kept per minute before buckets widen")
+      ->check(CLI::Range(uint64_t{1000}, uint64_t{100000000}))->capture_default_str();
   analyze->add_option("--color", o.color, "Colour in the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
   analyze->add_option("--fail-on", o.fail_on,
@@ -119,6 +140,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   list->callback([&] { o.cmd = command::rules_list; });
   CLI::App* check = rules->add_subcommand("check", "Validate rule files; problems as file:line:col");
   check->add_option("paths", o.rule_paths, "Rule files or folders")->required();
+  add_rule_limits(*check, o);
   check->add_flag("--strict", o.strict,
                   "A rule without samples is an error, not a warning (for CI)");
   check->callback([&] { o.cmd = command::rules_check; });
@@ -163,6 +185,8 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                       "0-based index) or INPUT#ENTRY (HAR, 0-based)")
       ->required();
   add_rule_options(*explain, o);
+  explain->add_option("--max-depth", o.max_depth, "A record nested deeper than this is malformed")
+      ->check(CLI::Range(uint64_t{16}, uint64_t{1000000}))->capture_default_str();
   add_profile_options(*explain, o, true);
   explain->add_option("--input-format", o.input_format, "Override format detection")
       ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}));

@@ -38,10 +38,16 @@ struct options {
   bool no_builtin_rules = false;
   std::vector<std::string> profile_paths;  // --profiles
   std::string profile_id;                  // --profile: read every input with it
-  std::string since, until;
+  std::optional<std::string> since, until;  // nullopt: not given ("" is an error)
   unsigned threads = 0;  // 0: all hardware threads
   std::string input_format = "auto";
-  uint64_t max_record_bytes = uint64_t{64} << 20;
+  uint64_t max_record_bytes = uint64_t{16} << 20;
+  // Limits that bound memory and work whatever the input (README "Limits").
+  uint64_t max_depth = 1024;
+  uint64_t max_distinct = 1000;
+  uint64_t max_timeline_cells = 250000;
+  uint64_t max_rule_bytes = uint64_t{1} << 20;
+  uint64_t max_rule_nodes = 100000;
   std::string color = "auto";
   std::vector<std::string> fail_on;  // raw --fail-on conditions
   std::string progress = "auto";

@@ -84,7 +84,7 @@ void progress_display::stop() {
   }
   wake_.notify_all();
   thread_.join();
-  if (last_width_ > 0) print_err("\r" + std::string(last_width_, ' ') + "\r");
+  if (last_width_ > 0) print_progress("\r" + std::string(last_width_, ' ') + "\r");
 }
 
 void progress_display::loop() {
@@ -112,7 +112,7 @@ void progress_display::draw() {
   // terminal escape (stderr may be a file with --progress always).
   if (width < last_width_) line += std::string(last_width_ - width, ' ');
   last_width_ = std::max(last_width_, width);
-  print_err("\r" + line);
+  print_progress("\r" + line);
 }
 
 }  // namespace analyzer::cli

@@ -38,7 +38,7 @@ std::unique_ptr<rules::ruleset> target_and_rules(const options& o, target& t) {
     return nullptr;
   }
   core::diagnostics problems;
-  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o));
   print_diagnostics(problems);
   return rs;
 }
@@ -53,6 +53,7 @@ void for_each_record(const std::string& path, const options& o,
                      int* profile) {
   ingest::buffer_pool pool;
   ingest::reader_options ro;
+  ro.max_depth = o.max_depth;
   ro.choose_profile = chooser;
   ro.format = o.input_format == "har"     ? ingest::input_format::har
               : o.input_format == "jsonl" ? ingest::input_format::jsonl

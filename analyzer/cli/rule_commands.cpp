@@ -12,7 +12,7 @@ namespace analyzer::cli {
 namespace {
 std::unique_ptr<rules::ruleset> load_or_report(const options& o) {
   core::diagnostics problems;
-  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o));
   print_diagnostics(problems);
   if (!rs) {
     print_error(fmt::format("the rules are invalid ({} problem{})", problems.size(),
@@ -42,7 +42,7 @@ exit_code run_rules_list(const options& o) {
 exit_code run_rules_check(const options& o) {
   core::diagnostics problems;
   int files = 0;
-  auto rs = load_files_only(o.rule_paths, problems, files, o.strict);
+  auto rs = load_files_only(o.rule_paths, problems, files, o.strict, rule_limits(o));
   print_diagnostics(problems);
   if (!rs) {
     print_error(fmt::format("{} problem{} found", problems.size(), problems.size() == 1 ? "" : "s"));

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <thread>
+#include <tuple>
 
 #include "analyzer/cli/config.hpp"
 #include "analyzer/cli/messages.hpp"
@@ -30,7 +32,8 @@ namespace analyzer::cli {
 
 int64_t now_ms() {
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
-    if (auto v = core::parse_int(sde)) return *v * 1000;
+    auto v = core::parse_int(sde);
+    if (v && *v >= 0 && *v <= event::max_time_ms / 1000) return *v * 1000;
   }
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -71,16 +74,20 @@ struct analyze_config {
 
 bool configure_window(const options& o, analyze_config& c) {
   int64_t now = now_ms();
-  for (auto [text, out] : {std::pair{&o.since, &c.request.options.since_ms},
-                           std::pair{&o.until, &c.request.options.until_ms}}) {
-    if (text->empty()) continue;
-    *out = event::parse_time_bound(*text, now);
-    if (!*out) {
-      print_usage_error(fmt::format("invalid time `{}`: use RFC 3339 "
-                                    "(2026-11-24T03:00:00Z) or a duration such as 30m, 24h, 7d",
-                                    *text));
-      return false;
-    }
+  for (auto [flag, text, out] : {std::tuple{"--since", &o.since, &c.request.options.since_ms},
+                                 std::tuple{"--until", &o.until, &c.request.options.until_ms}}) {
+    if (!text->has_value()) continue;
+    std::string why;
+    *out = event::parse_time_bound(**text, now, &why);
+    if (*out) continue;
+    std::string_view help = "use RFC 3339 (2026-11-24T03:00:00Z) or a duration such as 30m, 24h, 7d";
+    print_usage_error(why == "empty" ? fmt::format("{} needs a time: {}", flag, help)
+                      : why == "ambiguous"
+                          ? fmt::format("invalid time `{}` for {}: a bare number is ambiguous; {}",
+                                        **text, flag, help)
+                      : why == "invalid" ? fmt::format("invalid time `{}` for {}: {}", **text, flag, help)
+                                         : fmt::format("time `{}` for {} is {}", **text, flag, why));
+    return false;
   }
   return true;
 }
@@ -121,20 +128,56 @@ bool configure_range(const options& o, analyze_config& c) {
   return true;
 }
 
+/// `--events`, `-o` or `--partial` naming an input would empty it before
+/// it is read (the report then says 0 records): a usage error, as is two
+/// of them naming one file.
+bool configure_outputs(const options& o, const analyze_config& c) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<const char*, const std::string*>> outputs;
+  if (!o.output.empty() && o.output != "-") outputs.emplace_back("-o", &o.output);
+  if (!o.events.empty() && o.events != "-") outputs.emplace_back("--events", &o.events);
+  if (!o.partial.empty() && o.partial != "-") outputs.emplace_back("--partial", &o.partial);
+  std::error_code ec;
+  for (const auto& [flag, path] : outputs) {
+    if (!fs::exists(*path, ec)) continue;
+    for (const auto& in : c.request.inputs) {
+      if (in != "-" && fs::equivalent(*path, in, ec)) {
+        print_usage_error(fmt::format("{} {} is an input: writing it would destroy it", flag, *path));
+        return false;
+      }
+    }
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    for (size_t j = i + 1; j < outputs.size(); ++j) {
+      const std::string& a = *outputs[i].second;
+      const std::string& b = *outputs[j].second;
+      if (a == b || fs::equivalent(a, b, ec)) {
+        print_usage_error(fmt::format("{} and {} both name {}", outputs[i].first, outputs[j].first, a));
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 bool configure(const options& o, analyze_config& c) {
   if (!parse_gate(o.fail_on, c.gate) || !configure_window(o, c) || !configure_inputs(o, c) ||
-      !configure_range(o, c)) {
+      !configure_range(o, c) || !configure_outputs(o, c)) {
     return false;
   }
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   auto& r = c.request;
   r.pipeline.threads = o.threads > 0 ? o.threads : hw;
   r.pipeline.reader.max_record_bytes = o.max_record_bytes;
+  r.pipeline.reader.max_depth = o.max_depth;
   r.pipeline.reader.format = o.input_format == "har"     ? ingest::input_format::har
                              : o.input_format == "jsonl" ? ingest::input_format::jsonl
                              : o.input_format == "json"  ? ingest::input_format::json
                                                          : ingest::input_format::auto_detect;
   r.options.max_record_bytes = o.max_record_bytes;
+  r.options.max_depth = o.max_depth;
+  r.options.bounds.max_distinct = o.max_distinct;
+  r.options.bounds.max_timeline_cells = o.max_timeline_cells;
   r.options.input_format = o.input_format;
   r.options.profile = o.profile_id;
   r.tool_version = KLING_TRIAGE_VERSION;
@@ -148,7 +191,7 @@ bool configure(const options& o, analyze_config& c) {
 /// The rules, or null after printing why not.
 std::unique_ptr<rules::ruleset> load_rules(const options& o) {
   core::diagnostics problems;
-  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems);
+  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o));
   print_diagnostics(problems);
   if (!rules) {
     print_error(fmt::format("the rules are invalid ({} problem{}); nothing was analyzed",
@@ -158,23 +201,18 @@ std::unique_ptr<rules::ruleset> load_rules(const options& o) {
 }
 
 /// Runs the analysis, writing --events in input order. nullopt (after
-/// printing why) when the events file cannot be written or a byte range
-/// cannot be read.
+/// printing why) when the events file cannot be opened or a byte range
+/// cannot be read; a failed write stops the run (write_failed reaches
+/// main: exit 2).
 std::optional<engine::run_state> stream(const options& o, analyze_config& cfg) {
-  std::FILE* events = nullptr;
+  std::optional<output_file> events;
   if (!o.events.empty()) {
-    events = o.events == "-" ? stdout : std::fopen(o.events.c_str(), "wb");
-    if (events == nullptr) {
-      print_usage_error(fmt::format("cannot write --events file {}", o.events));
+    events.emplace(o.events);
+    if (!events->ok()) {
+      print_error(fmt::format("--events: {}", events->error()));
       return std::nullopt;
     }
-    cfg.request.events = [&](std::string&& lines) {
-      if (events == stdout) {
-        print_out(lines);
-      } else if (std::fwrite(lines.data(), 1, lines.size(), events) != lines.size()) {
-        throw std::runtime_error(fmt::format("cannot write --events file {}", o.events));
-      }
-    };
+    cfg.request.events = [&](std::string&& lines) { events->write(lines); };
   }
   ingest::progress_counters counters;
   std::optional<progress_display> progress;
@@ -186,10 +224,8 @@ std::optional<engine::run_state> stream(const options& o, analyze_config& cfg) {
   auto state = engine::run_analysis(cfg.request, error);
   if (progress) progress->stop();
   cfg.request.pipeline.progress = nullptr;
-  if (events != nullptr && events != stdout && std::fclose(events) != 0) {
-    print_error(fmt::format("cannot write --events file {}", o.events));
-    return std::nullopt;
-  }
+  cfg.request.events = nullptr;
+  if (events) events->close();
   if (!state) print_usage_error(error);
   return state;
 }
@@ -206,11 +242,33 @@ run_stats collect_stats(const engine::run_state& s, unsigned threads) {
   return st;
 }
 
+/// How the report leaves: redaction written in its format; control
+/// characters escaped in every human-readable format (the coloured text
+/// report escapes each value itself: its colours are control sequences).
+output_style report_style(const options& o, bool color) {
+  if (o.format == "json") return machine_output;
+  if (o.format == "markdown") return {core::redact_style::markdown, true};
+  if (o.format == "html") return {core::redact_style::html, true};
+  return {core::redact_style::plain, !color};
+}
+
 std::string render(const options& o, const report::summary& s, bool color) {
   if (o.format == "json") return report::write_json(s);
   if (o.format == "markdown") return report::write_markdown(s);
   if (o.format == "html") return report::write_html(s);
   return report::write_text(s, color);
+}
+
+constexpr std::string_view embedded_placeholder = "@kling-triage-partial@";
+
+/// Puts the state's partial (text form) where the placeholder is.
+void splice_partial(std::string& report_text, const engine::run_state& state) {
+  std::string quoted = fmt::format("\"{}\"", embedded_placeholder);
+  auto at = report_text.rfind(quoted);
+  if (at == std::string::npos) return;
+  std::string partial = engine::encode_state(state, engine::partial_form::text, true);
+  while (!partial.empty() && partial.back() == '\n') partial.pop_back();
+  report_text.replace(at, quoted.size(), fmt::format("\"{}\"", partial));
 }
 
 /// Each input's errors on stderr; true when there was any.
@@ -266,7 +324,9 @@ exit_code deliver(const options& o, const engine::run_state& state,
   if (!o.partial.empty()) {
     auto form = o.partial_encoding == "base64" ? engine::partial_form::text
                                                : engine::partial_form::binary;
-    if (auto err = write_file(o.partial, engine::encode_state(state, form, true)); !err.empty()) {
+    // Binary (or base64): its texts were redacted when they were kept.
+    if (auto err = write_file(o.partial, engine::encode_state(state, form, true), raw_output);
+        !err.empty()) {
       print_error(err);
       return exit_code::error;
     }
@@ -282,16 +342,18 @@ exit_code deliver(const options& o, const engine::run_state& state,
   s.generated_at = event::format_time(now_ms());
   s.gate = engine::evaluate_gate(gate, s);
   if (report) {
-    if (o.embed_partial && o.format == "json") {
-      s.embedded_partial = engine::encode_state(state, engine::partial_form::text, true);
-      while (!s.embedded_partial.empty() && s.embedded_partial.back() == '\n') {
-        s.embedded_partial.pop_back();
-      }
-    } else if (o.embed_partial) {
+    bool embed = o.embed_partial && o.format == "json";
+    if (o.embed_partial && !embed) {
       print_warning("--embed-partial: only a JSON report (-f json) carries its partial");
     }
+    // The embedded partial is base64, which the redaction must not touch
+    // (a random `eyJ` in it is no JWT): the report is filtered with a
+    // placeholder in its place.
+    if (embed) s.embedded_partial = embedded_placeholder;
     s.show_prompts = o.show_prompts;
-    if (auto err = write_file(o.output, render(o, s, color)); !err.empty()) {
+    std::string text = filter_output(render(o, s, color), report_style(o, color));
+    if (embed) splice_partial(text, state);
+    if (auto err = write_file(o.output, text, raw_output); !err.empty()) {
       print_error(err);
       return exit_code::error;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/core/text.hpp"
 
+#include "analyzer/core/redact.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -39,20 +41,6 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   return n;
 }
 
-bool is_token_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-         c == '+' || c == '/' || c == '=' || c == '~';
-}
-
-size_t token_end(std::string_view s, size_t i) {
-  while (i < s.size() && is_token_char(s[i])) ++i;
-  return i;
-}
-
-bool starts_with_icase(std::string_view s, size_t i, std::string_view word) {
-  return s.size() - i >= word.size() && iequals(s.substr(i, word.size()), word);
-}
 }  // namespace
 
 std::string shorten(std::string_view s, size_t max_bytes) {
@@ -108,54 +96,56 @@ void json_quote(std::string_view s, std::string& out) {
   out += '"';
 }
 
-std::string redact_secrets(std::string_view s) {
+std::string redact_secrets(std::string_view s) { return redact(s); }
+
+namespace {
+bool is_control(unsigned char c, bool keep_layout) {
+  if (keep_layout && (c == '\n' || c == '\t')) return false;
+  return c < 0x20 || c == 0x7F;
+}
+}  // namespace
+
+bool needs_escaping(std::string_view s, bool keep_layout) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (is_control(c, keep_layout)) return true;
+    if (c < 0x80) continue;
+    size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return true;  // invalid UTF-8 (a lone 0x9b is a CSI on some terminals)
+    if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return true;  // C1
+    i += n - 1;
+  }
+  return false;
+}
+
+std::string printable(std::string_view s, bool keep_layout) {
+  if (!needs_escaping(s, keep_layout)) return std::string(s);
   std::string out;
-  out.reserve(s.size());
-  static constexpr std::string_view schemes[] = {"bearer ", "basic ",
-                                                 "token "};
-  static constexpr std::string_view keys[] = {"api_key=", "apikey=",
-                                              "access_key=", "secret_key=",
-                                              "token="};
-  size_t i = 0;
-  while (i < s.size()) {
-    bool at_word_start = i == 0 || !is_token_char(s[i - 1]);
-    if (at_word_start && starts_with_icase(s, i, "eyJ")) {
-      size_t end = token_end(s, i);
-      // A JWT has at least one dot; anything eyJ-prefixed and long is
-      // base64 JSON and treated as a token too.
-      if (end - i >= 16) {
-        out += "<redacted>";
-        i = end;
-        continue;
-      }
+  out.reserve(s.size() + 16);
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (is_control(c, keep_layout)) {
+      out += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t")
+           : c == '\r' ? std::string("\\r") : fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
     }
-    bool matched = false;
-    if (at_word_start) {
-      for (auto w : schemes) {
-        if (!starts_with_icase(s, i, w)) continue;
-        size_t j = i + w.size();
-        while (j < s.size() && s[j] == ' ') ++j;
-        size_t end = token_end(s, j);
-        if (end - j >= 8) {
-          out.append(s.substr(i, w.size()));
-          out += "<redacted>";
-          i = end;
-          matched = true;
-        }
-        break;
-      }
-      for (auto w : keys) {
-        if (matched || !starts_with_icase(s, i, w)) continue;
-        size_t end = token_end(s, i + w.size());
-        if (end > i + w.size()) {
-          out.append(s.substr(i, w.size()));
-          out += "<redacted>";
-          i = end;
-          matched = true;
-        }
-      }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
     }
-    if (!matched) out += s[i++];
+    size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i + 1]));
+      i += 2;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
   }
   return out;
 }

@@ -72,9 +72,17 @@ std::string repair_utf8(std::string_view s);
 /// becomes U+FFFD, so the output always parses.
 void json_quote(std::string_view s, std::string& out);
 
-/// Removes anything that looks like a credential from free text: JWTs,
-/// `Bearer <token>` / `Basic <token>`, and `api_key=...`-style pairs.
-/// Every text an analyzer writes that came from a log passes through it.
+/// The redaction policy of core/redact.hpp (kept under its old name).
 std::string redact_secrets(std::string_view s);
+
+/// Text safe to show on a terminal: invalid UTF-8 becomes U+FFFD, and C0
+/// controls, DEL and C1 controls (U+0080-U+009F) are written as `\x1b`,
+/// `\x7f`, `\x9b`, as ripgrep and lnav do (no escape sequence from a log
+/// reaches the terminal). `keep_layout` keeps newlines and tabs (a whole
+/// output); without it they are escaped too (`\n`, `\t`: one value).
+std::string printable(std::string_view s, bool keep_layout = false);
+
+/// False when printable(s, keep_layout) == s.
+bool needs_escaping(std::string_view s, bool keep_layout = false);
 
 }  // namespace analyzer::core

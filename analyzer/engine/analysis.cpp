@@ -36,6 +36,12 @@ bool prepare_range(analysis_request& req, std::string& error) {
                         "be read in byte ranges (give it whole)", path, ingest::name_of(head.format));
     return false;
   }
+  if (head.encoding != "utf-8" || head.line_ends != "lf") {
+    error = fmt::format("--byte-range: {} is {}; only a UTF-8 file with LF (or CRLF) line ends "
+                        "can be read in byte ranges (give it whole)", path,
+                        head.encoding != "utf-8" ? head.encoding : "cut by CR line ends");
+    return false;
+  }
   req.pipeline.reader.format = ingest::input_format::jsonl;
   std::string why = head.errors.empty() ? std::string() : head.errors.front();
   int chosen = head.profile;
@@ -60,6 +66,8 @@ input_entry entry_of(const ingest::input_report& r, const profile::profile_set& 
   e.lines = r.lines;
   e.format = std::string(ingest::name_of(r.format));
   e.compression = std::string(ingest::name_of(r.kind));
+  e.encoding = r.encoding;
+  e.line_ends = r.line_ends;
   if (r.profile >= 0 && static_cast<size_t>(r.profile) < profiles.profiles.size()) {
     e.profile = profiles.profiles[static_cast<size_t>(r.profile)]->id;
   }
@@ -90,6 +98,9 @@ std::vector<std::pair<std::string, std::string>> option_list(const result_option
   return {{"since", time_text(o.since_ms)},
           {"until", time_text(o.until_ms)},
           {"max-record-bytes", fmt::format("{}", o.max_record_bytes)},
+          {"max-depth", fmt::format("{}", o.max_depth)},
+          {"max-distinct", fmt::format("{}", o.bounds.max_distinct)},
+          {"max-timeline-cells", fmt::format("{}", o.bounds.max_timeline_cells)},
           {"input-format", o.input_format},
           {"profile", o.profile}};
 }
@@ -109,7 +120,7 @@ std::optional<run_state> run_analysis(analysis_request req, std::string& error) 
   if (req.byte_range && !prepare_range(req, error)) return std::nullopt;
   const profile::profile_set& profiles =
       req.profiles != nullptr ? *req.profiles : profile::bundled_set();
-  run_state state(cause_table(*req.rules));
+  run_state state(cause_table(*req.rules), req.options.bounds);
   state.meta = meta_of(req, profiles);
 
   stage_config stage;
@@ -119,9 +130,11 @@ std::optional<run_state> run_analysis(analysis_request req, std::string& error) 
   stage.since_ms = req.options.since_ms;
   stage.until_ms = req.options.until_ms;
   stage.max_record_bytes = req.options.max_record_bytes;
+  stage.max_depth = req.options.max_depth;
   stage.progress = req.pipeline.progress;
   int causes = req.rules->cause_count();
-  stage.sinks.push_back([causes] { return std::make_unique<aggregate_sink>(causes); });
+  aggregate::limits bounds = req.options.bounds;
+  stage.sinks.push_back([causes, bounds] { return std::make_unique<aggregate_sink>(causes, bounds); });
   events_config events;
   if (req.events) {
     events.rules = req.rules;
@@ -143,6 +156,7 @@ std::optional<run_state> run_analysis(analysis_request req, std::string& error) 
   auto reports = ingest::run_pipeline(req.inputs, req.pipeline, workers, ordered);
   // Workers' states merge exactly, in any order: worker order it is.
   for (auto& w : workers) static_cast<record_stage&>(*w).finish(state);
+  state.agg.finish();  // the bounded dimensions cut to their kept values
 
   state.inputs.resize(reports.size());
   for (size_t i = 0; i < reports.size(); ++i) {

@@ -20,7 +20,9 @@ namespace analyzer::engine {
 /// merge refuses partials that differ in any).
 struct result_options {
   std::optional<int64_t> since_ms, until_ms;  // absolute
-  size_t max_record_bytes = size_t{64} << 20;
+  size_t max_record_bytes = size_t{16} << 20;
+  size_t max_depth = ingest::default_max_depth;
+  aggregate::limits bounds;  // --max-distinct, --max-timeline-cells
   std::string input_format = "auto";
   std::string profile;  // --profile: every input read with it
 };

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <type_traits>
 
 #include "analyzer/core/msg_template.hpp"
+#include "analyzer/core/redact.hpp"
+#include "analyzer/core/text.hpp"
 #include "analyzer/engine/wire.hpp"
 
 namespace analyzer::engine {
@@ -57,24 +60,30 @@ void put_int_counts(writer& w, const Map& m) {
   }
 }
 
-void put_text_counts(writer& w, const std::map<std::string, int64_t>& m) {
-  w.varint(m.size());
-  for (const auto& [k, v] : m) {
-    w.str(k);
-    w.varint(static_cast<uint64_t>(v));
-  }
+void put_counts(writer& w, int64_t v) { w.varint(static_cast<uint64_t>(v)); }
+void put_counts(writer& w, const aggregate::record_counts& c) {
+  w.varint(static_cast<uint64_t>(c.records));
+  w.varint(static_cast<uint64_t>(c.failures));
 }
 
-void put_record_counts(writer& w, const aggregate::string_map<aggregate::record_counts>& m) {
-  std::vector<const std::pair<const std::string, aggregate::record_counts>*> sorted;
-  for (const auto& kv : m) sorted.push_back(&kv);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+/// A bounded dimension (finished): whether values were left out, the kept
+/// values in key order, the others' counts.
+template <typename Key, typename Counts>
+void put_bounded(writer& w, const aggregate::bounded_counts<Key, Counts>& b) {
+  w.u8(b.truncated() ? 1 : 0);
+  std::vector<const std::pair<const Key, Counts>*> sorted;
+  for (const auto& kv : b) sorted.push_back(&kv);
+  std::sort(sorted.begin(), sorted.end(), [](auto* x, auto* y) { return x->first < y->first; });
   w.varint(sorted.size());
   for (const auto* kv : sorted) {
-    w.str(kv->first);
-    w.varint(static_cast<uint64_t>(kv->second.records));
-    w.varint(static_cast<uint64_t>(kv->second.failures));
+    if constexpr (std::is_same_v<Key, std::string>) {
+      w.str(kv->first);
+    } else {
+      w.svarint(static_cast<int64_t>(kv->first));
+    }
+    put_counts(w, kv->second);
   }
+  put_counts(w, b.other());
 }
 
 std::string encode_run(const run_state& s) {
@@ -126,7 +135,7 @@ std::string encode_inputs(const run_state& s) {
     w.varint(static_cast<uint64_t>(e.bytes));
     w.u8(e.unreadable ? 1 : 0);
     w.varint(e.errors.size());
-    for (const auto& err : e.errors) w.str(err);
+    for (const auto& err : e.errors) w.str(core::redact(err));  // as every output is
   }
   return w.take();
 }
@@ -157,7 +166,7 @@ std::string encode_counts(const run_state& s) {
     w.varint(i);
     w.varint(static_cast<uint64_t>(a.statuses[i]));
   }
-  put_int_counts(w, a.codes);
+  put_bounded(w, a.codes);
   put_opt(w, a.first_ts);
   put_opt(w, a.last_ts);
   size_t used = static_cast<size_t>(std::count_if(
@@ -169,8 +178,8 @@ std::string encode_counts(const run_state& s) {
     w.varint(i);
     w.varint(static_cast<uint64_t>(c.count));
     put_int_counts(w, c.statuses);
-    put_int_counts(w, c.codes);
-    put_text_counts(w, c.endpoints);
+    put_bounded(w, c.codes);
+    put_bounded(w, c.endpoints);
     w.varint(c.examples.size());
     for (const auto& ex : c.examples) put_example(w, ex);
     put_opt(w, c.first_seen);
@@ -181,15 +190,17 @@ std::string encode_counts(const run_state& s) {
     put_key(w, m.key);
     w.str(m.error);
   }
-  put_record_counts(w, a.endpoints);
-  put_record_counts(w, a.models);
+  put_bounded(w, a.endpoints);
+  put_bounded(w, a.models);
+  const aggregate::minute_map& buckets = a.minutes.buckets();
   std::vector<int64_t> minutes;
-  for (const auto& [m, b] : a.minutes) minutes.push_back(m);
+  for (const auto& [m, b] : buckets) minutes.push_back(m);
   std::sort(minutes.begin(), minutes.end());
+  w.varint(static_cast<uint64_t>(a.minutes.resolution_minutes()));
   w.varint(minutes.size());
   for (int64_t m : minutes) {
-    const aggregate::minute_bucket& b = a.minutes.at(m);
-    w.svarint(m);
+    const aggregate::minute_bucket& b = buckets.at(m);
+    w.varint(static_cast<uint64_t>(m));
     w.varint(static_cast<uint64_t>(b.records));
     w.varint(static_cast<uint64_t>(b.failures));
     put_int_counts(w, b.causes);
@@ -200,7 +211,7 @@ std::string encode_counts(const run_state& s) {
     w.str(k.second);
     w.varint(static_cast<uint64_t>(t.count));
     put_int_counts(w, t.statuses);
-    put_int_counts(w, t.codes);
+    put_bounded(w, t.codes);
     w.u8(t.earliest ? 1 : 0);
     if (t.earliest) put_example(w, *t.earliest);
   }
@@ -272,26 +283,36 @@ struct decoder {
     }
     return m;
   }
-  std::map<std::string, int64_t> text_counts() {
-    std::map<std::string, int64_t> m;
-    size_t n = r.count(max_items, 2, "counts");
-    for (size_t i = 0; i < n && r.ok(); ++i) {
-      std::string k = text(max_text);
-      int64_t v = count();
-      if (!m.emplace(std::move(k), v).second) r.fail(wire::fault::bad_value, "a key twice");
-    }
-    return m;
+  void counts_into(int64_t& v) { v = count(); }
+  void counts_into(aggregate::record_counts& c) {
+    c.records = count();
+    c.failures = count();
+    if (c.failures > c.records) r.fail(wire::fault::bad_value, "more failures than records");
   }
-  aggregate::string_map<aggregate::record_counts> record_counts() {
-    aggregate::string_map<aggregate::record_counts> m;
-    size_t n = r.count(max_items, 3, "counts");
+  /// A bounded dimension (put_bounded) into `into`, whose limit is the
+  /// partial's --max-distinct: keys in ascending order, each once.
+  template <typename Key, typename Counts>
+  void bounded(aggregate::bounded_counts<Key, Counts>& into) {
+    bool truncated = r.flag();
+    size_t n = r.count(into.limit(), std::is_same_v<Counts, int64_t> ? 2 : 3, "kept values");
+    typename aggregate::bounded_counts<Key, Counts>::map_type m;
+    std::optional<Key> previous;
     for (size_t i = 0; i < n && r.ok(); ++i) {
-      std::string k = text(max_text);
-      aggregate::record_counts c{count(), count()};
-      if (c.failures > c.records) r.fail(wire::fault::bad_value, "more failures than records");
-      if (!m.emplace(std::move(k), c).second) r.fail(wire::fault::bad_value, "a key twice");
+      Key k{};
+      if constexpr (std::is_same_v<Key, std::string>) {
+        k = text(aggregate::max_value_bytes);
+      } else {
+        k = static_cast<Key>(r.svarint());
+      }
+      if (previous && !(*previous < k)) r.fail(wire::fault::bad_value, "kept values out of order");
+      previous = k;
+      counts_into(m[k]);
     }
-    return m;
+    Counts other{};
+    counts_into(other);
+    if (r.ok() && !into.restore(std::move(m), other, truncated)) {
+      r.fail(wire::fault::bad_value, "a bounded dimension that breaks its limit");
+    }
   }
   template <typename T>
   void sorted_by_key(const std::vector<T>& list, size_t limit) {
@@ -378,11 +399,11 @@ void decode_causes(decoder& d, aggregate::aggregator& a) {
     auto index = static_cast<int64_t>(r.bounded(d.causes - 1, "a cause index"));
     if (index <= previous) r.fail(wire::fault::bad_value, "causes out of order");
     previous = index;
-    aggregate::cause_stats c;
+    aggregate::cause_stats c(a.codes.limit());
     c.count = d.count();
     c.statuses = d.int_counts<int>(0, 999);
-    c.codes = d.int_counts<int64_t>(INT64_MIN, INT64_MAX);
-    c.endpoints = d.text_counts();
+    d.bounded(c.codes);
+    d.bounded(c.endpoints);
     size_t examples = r.count(aggregate::max_examples, 10, "examples");
     for (size_t k = 0; k < examples && r.ok(); ++k) c.examples.push_back(d.example());
     d.sorted_by_key(c.examples, aggregate::max_examples);
@@ -395,17 +416,23 @@ void decode_causes(decoder& d, aggregate::aggregator& a) {
 
 void decode_minutes(decoder& d, aggregate::aggregator& a) {
   reader& r = d.r;
-  size_t n = r.count(max_items, 3, "minutes");
+  auto resolution = static_cast<int64_t>(r.bounded(max_count, "a timeline resolution"));
+  size_t n = r.count(max_items, 4, "minutes");
+  aggregate::minute_map buckets;
+  int64_t previous = -1;
   for (size_t i = 0; i < n && r.ok(); ++i) {
-    int64_t minute = d.time();
+    auto minute = static_cast<int64_t>(r.bounded(max_count, "a minute"));
+    if (minute <= previous) r.fail(wire::fault::bad_value, "minutes out of order");
+    previous = minute;
     aggregate::minute_bucket b;
     b.records = d.count();
     b.failures = d.count();
     b.causes = d.int_counts<int>(0, static_cast<int64_t>(d.causes) - 1);
     if (b.failures > b.records) r.fail(wire::fault::bad_value, "more failures than records");
-    if (!a.minutes.emplace(minute, std::move(b)).second) {
-      r.fail(wire::fault::bad_value, "a minute twice");
-    }
+    buckets.emplace(minute, std::move(b));
+  }
+  if (r.ok() && !a.minutes.restore(resolution, std::move(buckets))) {
+    r.fail(wire::fault::bad_value, "an invalid timeline (resolution, alignment or budget)");
   }
 }
 
@@ -419,7 +446,8 @@ void decode_unexplained(decoder& d, aggregate::aggregator& a) {
     aggregate::template_stats t;
     t.count = d.count();
     t.statuses = d.int_counts<int>(0, 999);
-    t.codes = d.int_counts<int64_t>(INT64_MIN, INT64_MAX);
+    t.codes = aggregate::code_counts(a.codes.limit());
+    d.bounded(t.codes);
     if (r.flag()) t.earliest = d.example();
     uint64_t hash = core::template_hash(text);
     if (!entries.emplace(aggregate::template_table::key{hash, std::move(text)}, std::move(t)).second) {
@@ -461,7 +489,7 @@ void decode_counts(reader& r, run_state& s) {
     size_t status = r.bounded(a.statuses.size() - 1, "a status");
     a.statuses[status] = d.count();
   }
-  a.codes = d.int_counts<int64_t>(INT64_MIN, INT64_MAX);
+  d.bounded(a.codes);
   a.first_ts = d.opt_time();
   a.last_ts = d.opt_time();
   decode_causes(d, a);
@@ -475,10 +503,28 @@ void decode_counts(reader& r, run_state& s) {
     a.malformed_examples.push_back(std::move(m));
   }
   d.sorted_by_key(a.malformed_examples, aggregate::max_malformed_examples);
-  a.endpoints = d.record_counts();
-  a.models = d.record_counts();
+  d.bounded(a.endpoints);
+  d.bounded(a.models);
   decode_minutes(d, a);
   decode_unexplained(d, a);
+}
+
+/// The bounds its counts were kept with (options `max-distinct`,
+/// `max-timeline-cells`; the defaults when absent), within what
+/// `analyze` accepts. A problem's text, or empty.
+std::string limits_of(const run_meta& m, aggregate::limits& bounds) {
+  for (const auto& [flag, value] : m.options) {
+    size_t* into = flag == "max-distinct"         ? &bounds.max_distinct
+                   : flag == "max-timeline-cells" ? &bounds.max_timeline_cells
+                                                  : nullptr;
+    if (into == nullptr) continue;
+    auto v = core::parse_int(value);
+    int64_t lo = flag == "max-distinct" ? 10 : 1000;
+    int64_t hi = flag == "max-distinct" ? 10000000 : 100000000;
+    if (!v || *v < lo || *v > hi) return fmt::format("has --{} {}, out of range", flag, value);
+    *into = static_cast<size_t>(*v);
+  }
+  return {};
 }
 
 partial_error invalid(std::string_view section, const reader& r) {
@@ -527,7 +573,12 @@ std::optional<run_state> decode_state(const std::vector<partial_section>& sectio
     error = invalid("run", rr);
     return std::nullopt;
   }
-  run_state s(std::move(head.causes));
+  aggregate::limits bounds;
+  if (auto why = limits_of(head.meta, bounds); !why.empty()) {
+    error = {partial_errc::invalid, fmt::format("its `run` section {}", why)};
+    return std::nullopt;
+  }
+  run_state s(std::move(head.causes), bounds);
   s.meta = std::move(head.meta);
   for (auto [section, decode] :
        {std::pair{inputs, &decode_inputs}, std::pair{counts, &decode_counts}}) {

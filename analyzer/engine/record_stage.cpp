@@ -2,6 +2,7 @@
 #include "analyzer/engine/record_stage.hpp"
 
 #include <cstring>
+#include <mutex>
 
 #include "analyzer/core/text.hpp"
 #include "analyzer/ingest/profile_detect.hpp"
@@ -11,7 +12,7 @@
 namespace analyzer::engine {
 
 record_stage::record_stage(const stage_config& config)
-    : config_(config), norm_(config.rules->plan()) {
+    : config_(config), norm_(config.rules->plan(), config.max_depth) {
   for (const auto& make : config.sinks) sinks_.push_back(make());
 }
 
@@ -75,7 +76,8 @@ void record_stage::handle_line(const ingest::chunk& c, const char* begin, const 
   std::string_view text(begin, static_cast<size_t>(end - begin));
   std::string_view trimmed = core::trim(text);
   if (trimmed.empty()) return;  // blank lines are not records
-  if (text.size() > config_.max_record_bytes) {
+  size_t length = text.size() - (text.back() == '\r' ? 1 : 0);  // without CRLF's CR
+  if (length > config_.max_record_bytes) {
     why_ = ingest::oversized_line_reason(config_.max_record_bytes);
     return handle_malformed(why_, why_);
   }
@@ -103,7 +105,22 @@ void record_stage::handle_records(std::string_view text, size_t capacity) {
   ev_.entry = -1;
 }
 
+namespace {
+/// Held while a big record is handled (ingest::big_record_bytes).
+std::mutex& big_record_gate() {
+  static std::mutex m;
+  return m;
+}
+}  // namespace
+
 void record_stage::handle(std::string_view text, size_t capacity) {
+  if (text.size() <= ingest::big_record_bytes) return handle_record(text, capacity);
+  std::lock_guard one_at_a_time(big_record_gate());
+  handle_record(text, capacity);
+  norm_.release_memory();
+}
+
+void record_stage::handle_record(std::string_view text, size_t capacity) {
   norm_.normalize(text, capacity, ev_, *profile_);
   switch (ev_.result) {
     case event::outcome::skipped: return emit(fact_kind::skipped, text);

@@ -25,7 +25,8 @@ struct stage_config {
   /// The manifest index of each input, by its position in the inputs read.
   std::vector<uint32_t> manifest_index;
   std::optional<int64_t> since_ms, until_ms;
-  size_t max_record_bytes = size_t{64} << 20;
+  size_t max_record_bytes = size_t{16} << 20;
+  size_t max_depth = ingest::default_max_depth;
   ingest::progress_counters* progress = nullptr;  // records are added per chunk
   std::vector<sink_factory> sinks;                // one instance of each per worker
 };
@@ -45,6 +46,7 @@ class record_stage final : public ingest::chunk_worker {
   void handle_line(const ingest::chunk& c, const char* begin, const char* end, int64_t line);
   void handle_records(std::string_view text, size_t capacity);
   void handle(std::string_view text, size_t capacity);
+  void handle_record(std::string_view text, size_t capacity);
   void handle_malformed(std::string_view why, std::string_view bytes);
   void emit(fact_kind kind, std::string_view bytes, int rule = -1);
 

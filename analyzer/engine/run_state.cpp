@@ -7,8 +7,8 @@
 
 namespace analyzer::engine {
 
-run_state::run_state(std::vector<cause_info> c)
-    : causes(std::move(c)), agg(std::max(0, static_cast<int>(causes.size()) - 1)) {}
+run_state::run_state(std::vector<cause_info> c, const aggregate::limits& bounds)
+    : causes(std::move(c)), agg(std::max(0, static_cast<int>(causes.size()) - 1), bounds) {}
 
 state_section* run_state::section(std::string_view name) const {
   for (const auto& s : sections) {

@@ -63,8 +63,10 @@ class state_section {
 
 class run_state {
  public:
-  /// An empty state for `causes` (the last is unclassified.unknown).
-  explicit run_state(std::vector<cause_info> causes);
+  /// An empty state for `causes` (the last is unclassified.unknown), its
+  /// counts bounded by `bounds` (the run's --max-distinct and
+  /// --max-timeline-cells, which are among its options).
+  explicit run_state(std::vector<cause_info> causes, const aggregate::limits& bounds = {});
 
   run_meta meta;
   std::vector<cause_info> causes;  // by the aggregator's cause index

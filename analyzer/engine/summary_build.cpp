@@ -69,6 +69,8 @@ void fill_inputs(report::summary& s, const run_state& state, std::vector<std::st
     in.path = first.path;
     in.format = first.format;
     in.compression = first.compression;
+    in.encoding = first.encoding;
+    in.line_ends = first.line_ends;
     in.profile = first.profile;
     for (size_t i : row) {
       const input_entry& e = state.inputs[i];

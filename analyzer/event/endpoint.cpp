@@ -12,7 +12,7 @@ url_parts split_url(std::string_view url) {
   const char* end = p + url.size();
   const char* rest = p;
   // scheme "://" within the first 16 bytes
-  for (const char* q = p; q + 2 < end && q < p + 16; ++q) {
+  for (const char* q = p; end - q > 2 && q - p < 16; ++q) {  // no p + 16: p may be null
     if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
       const char* a = q + 3;
       const char* host_begin = a;

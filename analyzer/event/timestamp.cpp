@@ -44,27 +44,35 @@ std::optional<int> parse_zone(std::string_view s, size_t pos) {
   if (rest < s.size() && s[rest] == ':') ++rest;
   if (rest < s.size() && !digits(s, rest, 2, mm)) return std::nullopt;
   if (rest < s.size() && rest + 2 != s.size()) return std::nullopt;
+  if (hh > 23 || mm > 59) return std::nullopt;
   return sign * (hh * 60 + mm);
 }
 }  // namespace
 
 std::optional<int64_t> epoch_to_ms(double v) {
   if (!std::isfinite(v) || v < 0) return std::nullopt;
-  if (v < 1e11) return static_cast<int64_t>(std::llround(v * 1000.0));
-  if (v < 1e14) return static_cast<int64_t>(std::llround(v));
-  if (v < 1e17) return static_cast<int64_t>(std::llround(v / 1e3));
-  return static_cast<int64_t>(std::llround(v / 1e6));
+  double ms = v < 1e11 ? v * 1000.0 : v < 1e14 ? v : v < 1e17 ? v / 1e3 : v / 1e6;
+  // Checked in double before any conversion: 1e308 must not reach llround.
+  if (!(ms < static_cast<double>(max_time_ms) + 0.5)) return std::nullopt;
+  return static_cast<int64_t>(std::llround(ms));
 }
 
-std::optional<int64_t> parse_time_text(std::string_view s) {
+namespace {
+enum class parsed { ok, invalid, out_of_range };
+
+parsed parse_time_checked(std::string_view s, int64_t& out) {
   s = core::trim(s);
-  if (s.empty()) return std::nullopt;
+  if (s.empty()) return parsed::invalid;
   if (s.size() < 19 || s[4] != '-') {  // not a date: perhaps epoch digits
     for (char c : s) {
-      if ((c < '0' || c > '9') && c != '.') return std::nullopt;
+      if ((c < '0' || c > '9') && c != '.') return parsed::invalid;
     }
     auto n = core::parse_number(s);
-    return n ? epoch_to_ms(*n) : std::nullopt;
+    if (!n) return parsed::invalid;
+    auto ms = epoch_to_ms(*n);
+    if (!ms) return parsed::out_of_range;
+    out = *ms;
+    return parsed::ok;
   }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' ||
@@ -72,9 +80,9 @@ std::optional<int64_t> parse_time_text(std::string_view s) {
       (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
       s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' ||
       !digits(s, 17, 2, se)) {
-    return std::nullopt;
+    return parsed::invalid;
   }
-  if (h > 23 || mi > 59 || se > 60) return std::nullopt;
+  if (h > 23 || mi > 59 || se > 60) return parsed::invalid;
   size_t pos = 19;
   int64_t frac_ms = 0;
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
@@ -86,13 +94,23 @@ std::optional<int64_t> parse_time_text(std::string_view s) {
       scale /= 10;
       ++pos;
     }
-    if (pos == start) return std::nullopt;
+    if (pos == start) return parsed::invalid;
   }
   auto zone = parse_zone(s, pos);
   auto days = days_from_date(y, mo, d);
-  if (!zone || !days) return std::nullopt;
+  if (!zone || !days) return parsed::invalid;
   int64_t secs = *days * 86400 + h * 3600 + mi * 60 + se - *zone * 60;
-  return secs * 1000 + frac_ms;
+  int64_t ms = secs * 1000 + frac_ms;
+  if (!is_time(ms)) return parsed::out_of_range;  // year 0001, 1969-12-31
+  out = ms;
+  return parsed::ok;
+}
+}  // namespace
+
+std::optional<int64_t> parse_time_text(std::string_view s) {
+  int64_t ms = 0;
+  if (parse_time_checked(s, ms) != parsed::ok) return std::nullopt;
+  return ms;
 }
 
 std::optional<int64_t> parse_time_pattern(std::string_view s, std::string_view pattern) {
@@ -168,10 +186,13 @@ std::optional<int64_t> parse_time_pattern(std::string_view s, std::string_view p
   auto days = days_from_date(y, mo, d);
   if (!days) return std::nullopt;
   int64_t secs = *days * 86400 + h * 3600 + mi * 60 + se - zone * 60;
-  return secs * 1000 + frac_ms;
+  int64_t ms = secs * 1000 + frac_ms;
+  if (!is_time(ms)) return std::nullopt;  // years 1970-9999 only, as for every time
+  return ms;
 }
 
 std::string format_time(int64_t ms) {
+  if (!is_time(ms)) return fmt::format("<out of range: {} ms>", ms);
   int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
   int64_t milli = ms - secs * 1000;
   int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
@@ -184,21 +205,39 @@ std::string format_time(int64_t ms) {
                      (rem / 60) % 60, rem % 60, milli);
 }
 
-std::optional<int64_t> parse_time_bound(std::string_view s, int64_t now_ms) {
+std::optional<int64_t> parse_time_bound(std::string_view s, int64_t now_ms,
+                                        std::string* why) {
+  auto refuse = [&](const char* reason) -> std::optional<int64_t> {
+    if (why != nullptr) *why = reason;
+    return std::nullopt;
+  };
   s = core::trim(s);
+  if (s.empty()) return refuse("empty");
+  static constexpr const char* out_of_range = "outside years 1970-9999";
   if (s.size() >= 2) {
     char unit = s.back();
     auto n = core::parse_number(s.substr(0, s.size() - 1));
     int64_t scale = unit == 's' ? 1000 : unit == 'm' ? 60000
                     : unit == 'h' ? 3600000 : unit == 'd' ? 86400000 : 0;
     if (n && scale != 0 && *n >= 0) {
-      return now_ms - static_cast<int64_t>(*n * static_cast<double>(scale));
+      // In double first: 99999999999999999999d must not overflow int64.
+      double at = static_cast<double>(now_ms) - *n * static_cast<double>(scale);
+      if (!(at >= static_cast<double>(min_time_ms)) || at > static_cast<double>(max_time_ms)) {
+        return refuse(out_of_range);
+      }
+      return static_cast<int64_t>(at);
     }
   }
   if (s.find_first_not_of("0123456789.") == std::string_view::npos) {
-    return std::nullopt;  // a bare number is ambiguous: refuse it
+    return refuse("ambiguous");  // a bare number: seconds? an epoch? refuse it
   }
-  return parse_time_text(s);
+  int64_t ms = 0;
+  switch (parse_time_checked(s, ms)) {
+    case parsed::ok: return ms;
+    case parsed::out_of_range: return refuse(out_of_range);
+    case parsed::invalid: break;
+  }
+  return refuse("invalid");
 }
 
 }  // namespace analyzer::event

@@ -133,6 +133,15 @@ class memory_byte_source final : public byte_source {
 
 constexpr size_t in_block = 1 << 18;
 
+/// An input block, left uninitialised (it is always read into first).
+struct raw_block {
+  explicit raw_block(size_t n) : bytes(new char[n]), len(n) {}
+  char* data() { return bytes.get(); }
+  size_t size() const { return len; }
+  std::unique_ptr<char[]> bytes;
+  size_t len;
+};
+
 /// gzip (and zlib/multi-member gzip) decoder over another source.
 class gzip_source final : public byte_source {
  public:
@@ -212,7 +221,7 @@ class gzip_source final : public byte_source {
   }
 
   std::unique_ptr<byte_source> in_;
-  std::vector<char> buf_;
+  raw_block buf_;
   z_stream z_{};
   bool ok_ = false;
   bool done_ = false;
@@ -273,7 +282,7 @@ class zstd_source final : public byte_source {
 
  private:
   std::unique_ptr<byte_source> in_;
-  std::vector<char> buf_;
+  raw_block buf_;
   ZSTD_DStream* z_;
   ZSTD_inBuffer ib_{nullptr, 0, 0};
   bool done_ = false;
@@ -323,7 +332,121 @@ class prefixed_source final : public byte_source {
   std::unique_ptr<byte_source> rest_;
 };
 
+/// UTF-16 (LE or BE, the BOM already consumed) → UTF-8. Unpaired
+/// surrogates and an odd last byte become U+FFFD, as invalid UTF-8 does.
+class utf16_source final : public byte_source {
+ public:
+  utf16_source(std::unique_ptr<byte_source> in, bool big_endian)
+      : in_(std::move(in)), big_endian_(big_endian), raw_(in_block) {}
+
+  int64_t read(char* out, size_t n) override {
+    size_t produced = 0;
+    while (produced + 4 <= n || (produced == 0 && n > 0)) {
+      if (!pending_.empty()) {  // a sequence that did not fit last time
+        size_t k = std::min(n - produced, pending_.size());
+        std::memcpy(out + produced, pending_.data(), k);
+        pending_.erase(0, k);
+        produced += k;
+        continue;
+      }
+      if (pos_ + 1 >= len_ && !refill()) break;
+      if (pos_ + 1 >= len_) {  // an odd last byte
+        pos_ = len_;
+        put(0xFFFD, out, n, produced);
+        continue;
+      }
+      uint32_t unit = next_unit();
+      if (unit >= 0xD800 && unit <= 0xDBFF) {
+        if (pos_ + 1 >= len_) refill();
+        if (pos_ + 1 < len_) {
+          uint32_t low = peek_unit();
+          if (low >= 0xDC00 && low <= 0xDFFF) {
+            pos_ += 2;
+            put(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), out, n, produced);
+            continue;
+          }
+        }
+        unit = 0xFFFD;
+      } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+        unit = 0xFFFD;
+      }
+      put(unit, out, n, produced);
+    }
+    if (produced == 0 && failed_) return -1;
+    return static_cast<int64_t>(produced);
+  }
+  int64_t raw_bytes() const override { return in_->raw_bytes(); }
+  uint64_t checksum() const override { return in_->checksum(); }
+
+ private:
+  uint32_t peek_unit() const {
+    auto b0 = static_cast<unsigned char>(raw_[pos_]);
+    auto b1 = static_cast<unsigned char>(raw_[pos_ + 1]);
+    return big_endian_ ? (b0 << 8u) | b1 : (b1 << 8u) | b0;
+  }
+  uint32_t next_unit() {
+    uint32_t u = peek_unit();
+    pos_ += 2;
+    return u;
+  }
+  // Keeps the unread bytes (0 or 1) and appends more; false at the end.
+  bool refill() {
+    if (eof_) return false;
+    size_t keep = len_ - pos_;
+    std::memmove(raw_.data(), raw_.data() + pos_, keep);
+    pos_ = 0;
+    len_ = keep;
+    int64_t r = in_->read(raw_.data() + keep, raw_.size() - keep);
+    if (r < 0) {
+      error_ = in_->error();
+      failed_ = eof_ = true;
+      return keep > 0;
+    }
+    if (r == 0) eof_ = true;
+    len_ += static_cast<size_t>(r);
+    return len_ > pos_;
+  }
+  void put(uint32_t cp, char* out, size_t n, size_t& produced) {
+    char seq[4];
+    size_t k = 0;
+    if (cp < 0x80) {
+      seq[k++] = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      seq[k++] = static_cast<char>(0xC0 | (cp >> 6));
+      seq[k++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      seq[k++] = static_cast<char>(0xE0 | (cp >> 12));
+      seq[k++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      seq[k++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      seq[k++] = static_cast<char>(0xF0 | (cp >> 18));
+      seq[k++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      seq[k++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      seq[k++] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    size_t fits = std::min(k, n - produced);
+    std::memcpy(out + produced, seq, fits);
+    produced += fits;
+    pending_.append(seq + fits, k - fits);
+  }
+
+  std::unique_ptr<byte_source> in_;
+  bool big_endian_;
+  std::vector<char> raw_;
+  size_t pos_ = 0, len_ = 0;
+  bool eof_ = false, failed_ = false;
+  std::string pending_;
+};
+
 }  // namespace
+
+std::unique_ptr<byte_source> prefixed(std::vector<char> prefix, std::unique_ptr<byte_source> rest) {
+  return std::make_unique<prefixed_source>(std::move(prefix), std::move(rest));
+}
+
+std::unique_ptr<byte_source> utf16_to_utf8(std::unique_ptr<byte_source> in, bool big_endian) {
+  return std::make_unique<utf16_source>(std::move(in), big_endian);
+}
 
 opened_input wrap_decompressor(std::unique_ptr<byte_source> raw) {
   opened_input out;
@@ -338,6 +461,11 @@ opened_input wrap_decompressor(std::unique_ptr<byte_source> raw) {
   };
   if (byte(0) == 0x1f && byte(1) == 0x8b) out.kind = compression::gzip;
   if (byte(0) == 0x28 && byte(1) == 0xb5 && byte(2) == 0x2f && byte(3) == 0xfd) {
+    out.kind = compression::zstd;
+  }
+  // A zstd file may start with a skippable frame (magic 0x184D2A5?, e.g.
+  // seekable-format or pzstd files); the decoder skips it.
+  if ((byte(0) & 0xf0) == 0x50 && byte(1) == 0x2a && byte(2) == 0x4d && byte(3) == 0x18) {
     out.kind = compression::zstd;
   }
   auto replay = std::make_unique<prefixed_source>(std::move(magic), std::move(raw));

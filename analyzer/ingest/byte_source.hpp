@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace analyzer::ingest {
 
@@ -69,5 +70,11 @@ std::unique_ptr<byte_source> memory_source(std::string_view bytes);
 
 /// Sniffs compression from the first bytes of `raw` and wraps it.
 opened_input wrap_decompressor(std::unique_ptr<byte_source> raw);
+
+/// Replays `prefix`, then continues with `rest`.
+std::unique_ptr<byte_source> prefixed(std::vector<char> prefix, std::unique_ptr<byte_source> rest);
+
+/// Decodes UTF-16 (after its BOM) to UTF-8; invalid units become U+FFFD.
+std::unique_ptr<byte_source> utf16_to_utf8(std::unique_ptr<byte_source> in, bool big_endian);
 
 }  // namespace analyzer::ingest

@@ -26,6 +26,8 @@ struct buffer {
 /// buffers is measurably faster than allocating one per chunk.
 class buffer_pool {
  public:
+  /// Buffers larger than this are freed on release, not kept.
+  static constexpr size_t kept_capacity = size_t{8} << 20;
   /// A buffer of at least `min_capacity` bytes (contents unspecified).
   buffer acquire(size_t min_capacity);
   void release(buffer b);

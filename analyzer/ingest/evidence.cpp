@@ -2,9 +2,12 @@
 // What the record pass leaves for later: bodies logged as text, and the
 // evidence computed for failures only (message, auth and JWT claims, body
 // validity, the rules' extra fields).
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fmt/format.h>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/ingest/base64.hpp"
 #include "analyzer/ingest/normalizer_impl.hpp"
@@ -149,9 +152,17 @@ std::optional<int64_t> claim(dom::object& claims, std::string_view name) {
   dom::element el;
   if (claims[name].get(el)) return std::nullopt;
   double d = 0;
-  if (!el.get_double().get(d)) return static_cast<int64_t>(d);
+  // NumericDate is seconds: beyond ±1e15 it is no date, and converting
+  // 1e300 would be undefined.
+  if (!el.get_double().get(d)) {
+    if (std::fabs(d) < 1e15) return static_cast<int64_t>(d);
+    return std::nullopt;
+  }
   std::string_view s;
-  if (!el.get_string().get(s)) return core::parse_int(s);
+  if (!el.get_string().get(s)) {
+    auto v = core::parse_int(s);
+    if (v && *v > -1000000000000000 && *v < 1000000000000000) return v;
+  }
   return std::nullopt;
 }
 
@@ -247,17 +258,20 @@ void normalizer::impl::compute_auth(event::event& ev) {
   if (auto nbf = claim(claims, "nbf")) a.nbf_in_s = *nbf - now_s;
 }
 
-std::optional<bool> normalizer::impl::body_json_valid() {
+error_code normalizer::impl::body_json_valid(std::optional<bool>& out) {
   switch (req_body.type) {
-    case body_ref::kind::none: return std::nullopt;
-    case body_ref::kind::json: return true;
-    case body_ref::kind::form: return false;
+    case body_ref::kind::none: return simdjson::SUCCESS;
+    case body_ref::kind::json: out = true; return simdjson::SUCCESS;
+    case body_ref::kind::form: out = false; return simdjson::SUCCESS;
     case body_ref::kind::text: break;
   }
   std::string_view text = core::trim(req_body.text);
-  if (text.empty()) return std::nullopt;
+  if (text.empty()) return simdjson::SUCCESS;
   dom::element el;
-  return !small_dom.parse(text.data(), text.size(), true).get(el);
+  error_code e = small_dom.parse(text.data(), text.size(), true).get(el);
+  if (e == simdjson::DEPTH_ERROR) return e;  // JSON, but deeper than the limit
+  out = !e;
+  return simdjson::SUCCESS;
 }
 
 namespace {
@@ -435,7 +449,7 @@ bool normalizer::impl::extras_in_one_pass(int side, event::event& ev) {
   return true;
 }
 
-void normalizer::impl::extras_from_dom(int side, event::event& ev) {
+error_code normalizer::impl::extras_from_dom(int side, event::event& ev) {
   const body_ref& body = side == 0 ? req_body : resp_body;
   auto area = side == 0 ? event::field_area::request_body : event::field_area::response_body;
   std::string_view text = body.type == body_ref::kind::text
@@ -443,7 +457,10 @@ void normalizer::impl::extras_from_dom(int side, event::event& ev) {
                               : raw_body(body);
   dom::parser& dom_parser = side == 0 ? req_dom : resp_dom;
   dom::element root;
-  if (text.empty() || dom_parser.parse(text.data(), text.size(), true).get(root)) return;
+  if (text.empty()) return simdjson::SUCCESS;
+  if (error_code e = dom_parser.parse(text.data(), text.size(), true).get(root)) {
+    return e == simdjson::DEPTH_ERROR ? e : simdjson::SUCCESS;  // not JSON: no fields
+  }
   auto value_of = [&](dom::element found) -> event::field_value {
     std::string_view s;
     double d = 0;
@@ -480,9 +497,10 @@ void normalizer::impl::extras_from_dom(int side, event::event& ev) {
                                                  : lookup(root, item.path, found);
     if (hit) ev.extras[i] = value_of(found);
   }
+  return simdjson::SUCCESS;
 }
 
-void normalizer::impl::compute_extras(event::event& ev) {
+error_code normalizer::impl::compute_extras(event::event& ev) {
   ev.extras.assign(plan.items.size(), event::field_value{});
   bool wants[2] = {false, false};
   for (size_t i = 0; i < plan.items.size(); ++i) {
@@ -496,24 +514,68 @@ void normalizer::impl::compute_extras(event::event& ev) {
     }
   }
   for (int side = 0; side < 2; ++side) {
-    if (wants[side] && !extras_in_one_pass(side, ev)) extras_from_dom(side, ev);
+    if (wants[side] && !extras_in_one_pass(side, ev)) {
+      if (auto e = extras_from_dom(side, ev)) return e;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+namespace {
+/// Parser memory kept between records; a larger record's allocation is
+/// given back before the next one (a few huge records must not pin
+/// several times their size in each of a worker's parsers).
+constexpr size_t keep_parser_bytes = big_record_bytes;
+
+template <typename Parser>
+void shrink(Parser& p, size_t max_depth) {
+  if (p.capacity() <= keep_parser_bytes) return;
+  p = Parser{};
+  if (p.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, max_depth)) return;  // retried on parse
+}
+
+void shrink(std::string& s) {
+  if (s.capacity() > keep_parser_bytes) std::string().swap(s);
+}
+}  // namespace
+
+void normalizer::release_memory() { impl_->shrink_parsers(); }
+
+void normalizer::impl::shrink_parsers() {
+  for (od::parser* p : {&parser, &body_parser, &req_body_parser, &header_parsers[0],
+                        &header_parsers[1], &extra_parsers[0], &extra_parsers[1]}) {
+    shrink(*p, max_depth);
+  }
+  for (dom::parser* p : {&req_dom, &resp_dom, &small_dom}) shrink(*p, max_depth);
+  for (std::string* b : {&resp_text_buf, &req_text_buf, &decoded_resp, &decoded_req, &jwt_buf}) {
+    shrink(*b);
   }
 }
 
 namespace {
-void flatten(dom::element el, const std::string& prefix,
+/// Every leaf of `root` as (dotted path, value), depth first in document
+/// order, with an explicit stack: the DOM's depth limit bounds it.
+void flatten(dom::element root, const std::string& name,
              std::vector<std::pair<std::string, std::string>>& out) {
-  dom::object obj;
-  dom::array arr;
-  if (!el.get_object().get(obj)) {
-    for (auto [k, v] : obj) flatten(v, prefix + "." + std::string(k), out);
-  } else if (!el.get_array().get(arr)) {
-    size_t i = 0;
-    for (dom::element v : arr) flatten(v, fmt::format("{}.{}", prefix, i++), out);
-  } else {
-    std::string_view s;
-    std::string text = !el.get_string().get(s) ? std::string(s) : simdjson::minify(el);
-    out.emplace_back(prefix, core::shorten(text, 200));
+  std::vector<std::pair<dom::element, std::string>> todo{{root, name}};
+  while (!todo.empty()) {
+    auto [el, prefix] = std::move(todo.back());
+    todo.pop_back();
+    dom::object obj;
+    dom::array arr;
+    size_t first = todo.size();
+    if (!el.get_object().get(obj)) {
+      for (auto [k, v] : obj) todo.emplace_back(v, prefix + "." + std::string(k));
+    } else if (!el.get_array().get(arr)) {
+      size_t i = 0;
+      for (dom::element v : arr) todo.emplace_back(v, fmt::format("{}.{}", prefix, i++));
+    } else {
+      std::string_view s;
+      std::string text = !el.get_string().get(s) ? std::string(s) : simdjson::minify(el);
+      out.emplace_back(std::move(prefix), core::clip(text, 200));  // redacted before the cut
+      continue;
+    }
+    std::reverse(todo.begin() + static_cast<std::ptrdiff_t>(first), todo.end());
   }
 }
 }  // namespace
@@ -533,9 +595,14 @@ std::vector<std::pair<std::string, std::string>> normalizer::flatten_last() {
     }
     if (text.empty()) continue;
     dom::parser p;
+    if (p.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, m.max_depth)) continue;
     dom::element root;
-    if (p.parse(text.data(), text.size(), true).get(root)) {
-      out.emplace_back(names[side], core::shorten(text, 200) + "  (not JSON)");
+    if (error_code e = p.parse(text.data(), text.size(), true).get(root)) {
+      if (e == simdjson::DEPTH_ERROR) {
+        out.emplace_back(names[side], m.depth_reason);
+        continue;
+      }
+      out.emplace_back(names[side], core::clip(text, 200) + "  (not JSON)");
       continue;
     }
     flatten(root, names[side], out);

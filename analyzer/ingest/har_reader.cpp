@@ -122,12 +122,12 @@ class har_scanner {
 
   // ---- output chunk
   void append(char c) {
-    if (oversized_) return;
+    if (oversized_ || too_deep_) return;
     reserve(1);
     if (!oversized_) out_.data[out_size_++] = c;
   }
   void append(const char* p, size_t n) {
-    if (oversized_) return;
+    if (oversized_ || too_deep_) return;
     reserve(n);
     if (!oversized_) {
       std::memcpy(out_.data.get() + out_size_, p, n);
@@ -226,35 +226,58 @@ class har_scanner {
       fail(fmt::format("invalid JSON: unexpected '{}'", static_cast<char>(c)));
     }
   }
-  // Skips (or, when capturing, copies) one value of any type.
+  // Skips (or, when capturing, copies) one value of any type, checking its
+  // syntax. Iterative: the open containers are a stack of closers, at most
+  // max_depth deep, so a hostile nesting cannot overflow the call stack.
   void skip_value() {
-    skip_ws();
-    int c = peek();
-    if (c == '"') return read_string(nullptr);
-    if (c != '{' && c != '[') return skip_literal();
-    get();
-    char close = c == '{' ? '}' : ']';
-    skip_ws();
-    if (peek() == close) {
-      get();
-      return;
-    }
+    std::string& open = closers_;
+    open.clear();
     for (;;) {
-      if (close == '}') {
-        skip_ws();
-        read_string(nullptr);
-        expect(':', "':'");
-      }
-      skip_value();
       skip_ws();
-      int d = get();
-      if (d == close) return;
-      if (d < 0) throw_truncated();
-      if (d != ',') {
-        --pos_;
-        fail(fmt::format("invalid JSON: expected ',' or '{}'", close));
+      int c = peek();
+      if (c == '"') {
+        read_string(nullptr);
+      } else if (c == '{' || c == '[') {
+        get();
+        if (open.size() >= opt_.max_depth) {
+          fail(too_deep_reason(opt_.max_depth));
+        }
+        char close = c == '{' ? '}' : ']';
+        skip_ws();
+        if (peek() == close) {
+          get();
+        } else {
+          open.push_back(close);
+          if (close == '}') member_key();
+          continue;  // the first value of the container
+        }
+      } else {
+        skip_literal();
+      }
+      // A value ended: close every container it ends, or go to the next.
+      for (;;) {
+        if (open.empty()) return;
+        skip_ws();
+        int d = get();
+        char close = open.back();
+        if (d == close) {
+          open.pop_back();
+          continue;
+        }
+        if (d < 0) throw_truncated();
+        if (d != ',') {
+          --pos_;
+          fail(fmt::format("invalid JSON: expected ',' or '{}'", close));
+        }
+        if (close == '}') member_key();
+        break;
       }
     }
+  }
+  void member_key() {
+    skip_ws();
+    read_string(nullptr);
+    expect(':', "':'");
   }
   // Iterates an object's members, calling on_member(key) positioned at the
   // value; on_member must consume the value.
@@ -287,8 +310,10 @@ class har_scanner {
   // dense with small strings: one vector compare per structural byte was
   // too slow), and appends whole runs; the worker's parser validates the
   // entry itself.
+  // Past max_depth the entry is only counted through (too_deep_), no
+  // longer copied: it becomes a malformed record.
   void copy_container() {
-    int depth = 0;
+    int64_t depth = 0;
     bool in_string = false;
     bool escaped = false;  // the next byte is escaped (may cross a window)
     for (;;) {
@@ -321,7 +346,7 @@ class har_scanner {
           } else if ((m.quote & bit) != 0) {
             in_string = true;
           } else if ((m.open & bit) != 0) {
-            ++depth;
+            if (++depth > static_cast<int64_t>(opt_.max_depth)) too_deep_ = true;
           } else if ((m.close & bit) != 0 && --depth == 0) {
             const char* after = p + i + 1;
             append(run, static_cast<size_t>(after - run));
@@ -354,8 +379,10 @@ class har_scanner {
   size_t out_size_ = 0;
   size_t entry_start_ = 0;
   std::vector<record_span> records_;
+  std::string closers_;  // skip_value's stack of open containers
   bool capturing_ = false;
   bool oversized_ = false;
+  bool too_deep_ = false;
   bool truncated_ = false;
   bool saw_log_ = false;
   bool saw_entries_ = false;
@@ -365,7 +392,7 @@ class har_scanner {
 
 void har_scanner::read_entry() {
   entry_start_ = out_size_;
-  oversized_ = false;
+  oversized_ = too_deep_ = false;
   capturing_ = true;
   try {
     int c = peek();
@@ -376,7 +403,7 @@ void har_scanner::read_entry() {
     }
   } catch (...) {
     capturing_ = false;
-    if (out_size_ > entry_start_ || oversized_) {  // it had begun
+    if (out_size_ > entry_start_ || oversized_ || too_deep_) {  // it had begun
       records_.push_back({entry_start_, 0, entry_index_, false,
                           "entry cut off: the file ends inside it"});
     }
@@ -384,13 +411,15 @@ void har_scanner::read_entry() {
   }
   capturing_ = false;
   record_span span{entry_start_, out_size_ - entry_start_, entry_index_, false, {}};
-  if (oversized_) {
+  if (oversized_ || too_deep_) {
     span.length = 0;
-    span.error = fmt::format(
-        "entry larger than the record limit ({} bytes; see --max-record-bytes)",
-        opt_.max_record_bytes);
+    span.error = too_deep_ ? too_deep_reason(opt_.max_depth)
+                           : fmt::format("entry larger than the record limit ({} bytes; see "
+                                         "--max-record-bytes)",
+                                         opt_.max_record_bytes);
     out_size_ = entry_start_;
   }
+  too_deep_ = false;
   records_.push_back(std::move(span));
   ++entry_index_;
   if (out_size_ >= opt_.chunk_bytes || records_.size() >= 4096) flush();

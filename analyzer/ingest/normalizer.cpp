@@ -20,7 +20,17 @@ using event::field_area;
 
 size_t required_padding() { return simdjson::SIMDJSON_PADDING; }
 
-normalizer::impl::impl(const event::field_plan& p) : plan(p) {}
+std::string too_deep_reason(size_t max_depth) {
+  return fmt::format("nested deeper than {} levels (see --max-depth)", max_depth);
+}
+
+normalizer::impl::impl(const event::field_plan& p, size_t depth_limit)
+    : plan(p), max_depth(depth_limit), depth_reason(too_deep_reason(depth_limit)) {
+  // The DOM parsers keep this depth when they grow for a larger document.
+  for (simdjson::dom::parser* d : {&req_dom, &resp_dom, &small_dom}) {
+    if (d->allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, max_depth)) continue;  // retried on parse
+  }
+}
 
 void normalizer::impl::reset() {
   authorization = {};
@@ -96,7 +106,8 @@ std::optional<int64_t> scalar_int(od::value v) {
     int64_t i = 0;
     if (!v.get_int64().get(i)) return i;
     double d = 0;
-    if (!v.get_double().get(d)) return static_cast<int64_t>(d);
+    // 1e30 is a number but no integer: converting it would be undefined.
+    if (!v.get_double().get(d) && std::fabs(d) < 9.2e18) return static_cast<int64_t>(d);
     return std::nullopt;
   }
   if (t == od::json_type::string) {
@@ -607,8 +618,8 @@ void normalizer::impl::finish_task(event::event& ev) {
   ev.task_status = task_status_buf;
 }
 
-normalizer::normalizer(const event::field_plan& plan)
-    : impl_(std::make_unique<impl>(plan)) {}
+normalizer::normalizer(const event::field_plan& plan, size_t max_depth)
+    : impl_(std::make_unique<impl>(plan, max_depth)) {}
 normalizer::~normalizer() = default;
 
 namespace {
@@ -686,7 +697,8 @@ void normalizer::normalize(std::string_view text, size_t capacity, event::event&
 void normalizer::normalize(std::string_view text, size_t capacity, event::event& ev,
                            const profile::compiled_profile& profile) {
   impl& m = *impl_;
-  clear_event(ev);
+  clear_event(ev);  // the previous record's views die here: its memory may go
+  m.shrink_parsers();
   m.prof = &profile;
   m.reset();
   m.record = text;
@@ -748,7 +760,10 @@ void normalizer::normalize(std::string_view text, size_t capacity, event::event&
     return;
   }
   m.apply_fields(ev);
-  m.finish(ev);
+  if (error_code e = m.finish(ev)) {
+    return set_malformed(ev, e == simdjson::DEPTH_ERROR ? std::string_view(m.depth_reason)
+                                                        : std::string_view(simdjson::error_message(e)));
+  }
 }
 
 void normalizer::normalize_copy(std::string_view text, event::event& ev) {
@@ -869,13 +884,15 @@ std::string_view normalizer::impl::value_of(const profile::source& src, int buff
 }
 
 namespace {
-std::optional<int64_t> read_time(const profile::source& src, std::string_view text,
-                                 bool number) {
+std::optional<int64_t> parse_time(const profile::source& src, std::string_view text,
+                                  bool number) {
   using profile::time_format;
   auto scaled = [&](double per_ms) -> std::optional<int64_t> {
     auto n = core::parse_number(core::trim(text));
     if (!n) return std::nullopt;
-    return static_cast<int64_t>(std::llround(*n / per_ms));
+    double ms = *n / per_ms;  // checked before the conversion: 1e300 is no time
+    if (!(ms >= 0 && ms <= static_cast<double>(event::max_time_ms))) return std::nullopt;
+    return static_cast<int64_t>(std::llround(ms));
   };
   switch (src.time) {
     case time_format::any:
@@ -899,6 +916,13 @@ std::optional<int64_t> read_time(const profile::source& src, std::string_view te
     case time_format::pattern: return event::parse_time_pattern(text, src.pattern);
   }
   return std::nullopt;
+}
+
+/// Only years 1970-9999 are times, whatever the format said.
+std::optional<int64_t> read_time(const profile::source& src, std::string_view text, bool number) {
+  auto t = parse_time(src, text, number);
+  if (t && !event::is_time(*t)) return std::nullopt;
+  return t;
 }
 }  // namespace
 
@@ -1007,7 +1031,7 @@ void normalizer::impl::apply_value(const profile::field_map& f, const profile::s
   }
 }
 
-void normalizer::impl::finish(event::event& ev) {
+error_code normalizer::impl::finish(event::event& ev) {
   auto parts = event::split_url(ev.url);
   ev.host = parts.host;
   event::fold_ids(parts.path, endpoint_buf);
@@ -1032,13 +1056,13 @@ void normalizer::impl::finish(event::event& ev) {
   }
   ev.result = ev.failure == failure_kind::none ? event::outcome::ok
                                                : event::outcome::failure;
-  if (ev.result != event::outcome::failure) return;
+  if (ev.result != event::outcome::failure) return simdjson::SUCCESS;
   load_headers();
   ev.request_headers_logged = request_header_count > 0;
   compute_message(ev);
   compute_auth(ev);
-  ev.request_body_json_valid = body_json_valid();
-  compute_extras(ev);
+  if (auto e = body_json_valid(ev.request_body_json_valid)) return e;
+  return compute_extras(ev);
 }
 
 }  // namespace analyzer::ingest

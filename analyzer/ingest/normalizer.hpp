@@ -10,13 +10,28 @@
 
 namespace analyzer::ingest {
 
+/// Nesting levels of JSON a record may have where it is read (--max-depth).
+inline constexpr size_t default_max_depth = 1024;
+
+/// Records larger than this are handled one at a time across the workers,
+/// and the parser memory they needed is given back right after (see
+/// release_memory): a few huge records then cost their size once, not
+/// once per thread and parser.
+inline constexpr size_t big_record_bytes = size_t{4} << 20;
+
+/// The malformed-record reason for a record nested deeper than the limit.
+std::string too_deep_reason(size_t max_depth);
+
 /// Turns one record (a JSON Lines line or a HAR entry) into an event. One
 /// normalizer per thread: it owns the parsers and scratch space the event's
 /// views point into, so an event is valid until the next normalize() call.
 class normalizer {
  public:
-  /// `plan` lists the extra fields rules need; it must outlive this.
-  explicit normalizer(const event::field_plan& plan);
+  /// `plan` lists the extra fields rules need; it must outlive this. A
+  /// record whose nesting the normalizer has to follow deeper than
+  /// `max_depth` levels (the envelope's `data`, the bodies of a failure,
+  /// explain's field list) is malformed, never walked recursively.
+  explicit normalizer(const event::field_plan& plan, size_t max_depth = default_max_depth);
   ~normalizer();
   normalizer(const normalizer&) = delete;
   normalizer& operator=(const normalizer&) = delete;
@@ -56,6 +71,10 @@ class normalizer {
   /// (`request.body.prompt`, value) pairs, for `explain`. Call right after
   /// normalize() on the same record. Authorization values are left out.
   std::vector<std::pair<std::string, std::string>> flatten_last();
+
+  /// Gives back parser memory grown past big_record_bytes. The last
+  /// event's views become invalid.
+  void release_memory();
 
   struct impl;
 

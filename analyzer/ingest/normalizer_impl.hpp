@@ -52,9 +52,11 @@ struct envelope {
 };
 
 struct normalizer::impl {
-  explicit impl(const event::field_plan& p);
+  impl(const event::field_plan& p, size_t depth_limit);
 
   const event::field_plan& plan;
+  size_t max_depth;
+  std::string depth_reason;  // too_deep_reason(max_depth), the event's view
   od::parser parser;       // the record
   // Bodies logged as strings holding JSON: one parser per side, since views
   // into both (the model, the envelope's message) live until the next record.
@@ -132,17 +134,20 @@ struct normalizer::impl {
   void finish_task(event::event& ev);
   error_code scan_request_body(od::object obj, event::event& ev);
   void analyze_text_bodies(event::event& ev);
-  void finish(event::event& ev);
+  error_code finish(event::event& ev);
   void compute_message(event::event& ev);
   void compute_auth(event::event& ev);
-  void compute_extras(event::event& ev);
-  std::optional<bool> body_json_valid();
+  error_code compute_extras(event::event& ev);
+  error_code body_json_valid(std::optional<bool>& out);
   std::string_view body_text(const body_ref& body, std::string& decoded);
   std::string_view raw_body(const body_ref& body);
   bool extras_in_one_pass(int side, event::event& ev);
   void item_extras(std::string_view array, size_t capacity, event::field_area area,
                    std::string_view key, event::event& ev);
-  void extras_from_dom(int side, event::event& ev);
+  error_code extras_from_dom(int side, event::event& ev);
+  /// Frees parser memory grown past `keep_bytes` by an unusually large
+  /// record, so one huge record does not pin its allocation for the run.
+  void shrink_parsers();
 };
 
 /// The raw JSON text of an object or array value (consumes it; the parser

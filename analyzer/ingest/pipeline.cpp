@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/ingest/pipeline.hpp"
 
+#include "analyzer/ingest/normalizer.hpp"
+
 #include <pthread.h>
 
 #include <condition_variable>
@@ -18,15 +20,24 @@ namespace {
 /// The shared state of one run: a bounded work queue and a reorder buffer.
 class exchange {
  public:
-  explicit exchange(size_t max_in_flight) : max_in_flight_(max_in_flight) {}
+  exchange(size_t max_in_flight, size_t max_bytes)
+      : max_in_flight_(max_in_flight), max_bytes_(max_bytes) {}
 
-  // Reader side: blocks while too many chunks are in flight.
+  // Reader side: blocks while too many chunks, or too many bytes, are in
+  // flight (chunks grow to hold a long line: a file of 60 MB lines must not
+  // queue several of them). One chunk is always let through.
   void push(chunk&& c) {
     std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return in_flight_ < max_in_flight_ || aborted_; });
+    size_t bytes = c.buf.capacity;
+    space_.wait(lock, [&] {
+      return aborted_ || in_flight_ == 0 ||
+             (in_flight_ < max_in_flight_ && bytes_ + bytes <= max_bytes_);
+    });
     if (aborted_) return;
     c.seq = next_seq_++;
     ++in_flight_;
+    bytes_ += bytes;
+    sizes_.emplace(c.seq, bytes);
     work_.push_back(std::move(c));
     has_work_.notify_one();
   }
@@ -72,6 +83,9 @@ class exchange {
     if (it == results_.end()) return std::nullopt;
     std::string out = std::move(it->second);
     results_.erase(it);
+    auto size = sizes_.find(consumed_);
+    bytes_ -= size->second;
+    sizes_.erase(size);
     ++consumed_;
     --in_flight_;
     space_.notify_one();
@@ -88,7 +102,10 @@ class exchange {
   std::deque<chunk> work_;
   std::map<uint64_t, std::string> results_;
   size_t max_in_flight_;
+  size_t max_bytes_;
   size_t in_flight_ = 0;
+  size_t bytes_ = 0;  // buffer capacity of the chunks in flight
+  std::map<uint64_t, size_t> sizes_;
   uint64_t next_seq_ = 0;
   uint64_t consumed_ = 0;
   bool input_closed_ = false;
@@ -129,7 +146,8 @@ std::vector<input_report> run_pipeline(
     const std::vector<std::string>& inputs, const pipeline_options& options,
     std::vector<std::unique_ptr<chunk_worker>>& workers,
     const std::function<void(std::string&&)>& ordered) {
-  exchange ex(2 * workers.size() + 2);
+  size_t slots = 2 * workers.size() + 2;
+  exchange ex(slots, slots * (options.reader.chunk_bytes + required_padding()));
   buffer_pool pool;
   std::vector<input_report> reports(inputs.size());
 

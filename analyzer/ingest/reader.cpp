@@ -42,7 +42,9 @@ buffer buffer_pool::acquire(size_t min_capacity) {
 }
 
 void buffer_pool::release(buffer b) {
-  if (!b.data) return;
+  // A buffer grown for one long line is freed, not kept: the pool would
+  // otherwise hold the largest lines of the run until its end.
+  if (!b.data || b.capacity > kept_capacity) return;
   std::lock_guard lock(mutex_);
   if (free_.size() < 64) free_.push_back(std::move(b));
 }
@@ -71,32 +73,34 @@ int64_t count_newlines(const char* p, size_t n) {
 /// the newlines of each piece right after reading it, while it is still in
 /// cache (a second pass over a whole chunk would come from memory).
 struct filler {
-  byte_source& src;
-  input_report& report;
+  byte_source* src;
+  input_report* report;
   bool eof = false;
   bool stop = false;        // head_only: the profile is chosen
   int64_t newlines = 0;     // since the last chunk was cut
   int64_t all_newlines = 0;
   char last = '\n';         // the last byte read
+  bool cr_lines = false;    // classic Mac line ends: each CR is read as LF
 
   static constexpr size_t piece = size_t{1} << 17;
 
   size_t fill(char* p, size_t n) {
     size_t got = 0;
     while (got < n && !eof) {
-      int64_t r = src.read(p + got, std::min(n - got, piece));
+      int64_t r = src->read(p + got, std::min(n - got, piece));
       if (r < 0) {
-        report.errors.push_back(src.error());
+        report->errors.push_back(src->error());
         eof = true;
       } else if (r == 0) {
         eof = true;
       } else {
+        if (cr_lines) std::replace(p + got, p + got + r, '\r', '\n');
         int64_t k = count_newlines(p + got, static_cast<size_t>(r));
         newlines += k;
         all_newlines += k;
         got += static_cast<size_t>(r);
         last = p[got - 1];
-        report.bytes += r;
+        report->bytes += r;
       }
     }
     return got;
@@ -140,17 +144,17 @@ size_t skip_line(filler& in, buffer& buf, size_t usable) {
 void read_document(uint32_t source, filler& in, buffer buf, size_t fill,
                    const reader_options& opt, buffer_pool& pool, const chunk_emitter& emit) {
   const size_t pad = required_padding();
+  auto too_long = [&] {
+    pool.release(std::move(buf));
+    emit(malformed_chunk(source, 1, fmt::format("a JSON document longer than the record limit "
+                                                "({} bytes; see --max-record-bytes)",
+                                                opt.max_record_bytes)));
+  };
   for (;;) {
     size_t usable = buf.capacity - pad;
     fill += in.fill(buf.data.get() + fill, usable - fill);
+    if (fill > opt.max_record_bytes) return too_long();  // also when it ended just past it
     if (in.eof) break;
-    if (usable > opt.max_record_bytes) {
-      pool.release(std::move(buf));
-      emit(malformed_chunk(source, 1, fmt::format("a JSON document longer than the record limit "
-                                                  "({} bytes; see --max-record-bytes)",
-                                                  opt.max_record_bytes)));
-      return;
-    }
     buffer grown = pool.acquire(usable * 2 + pad);
     std::memcpy(grown.data.get(), buf.data.get(), fill);
     pool.release(std::move(buf));
@@ -166,6 +170,9 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
                 const reader_options& opt, buffer_pool& pool,
                 const chunk_emitter& emit) {
   const size_t pad = required_padding();
+  // A record may be max_record_bytes long without its line end: the
+  // buffer that must find its newline holds that and a CRLF.
+  const size_t line_room = opt.max_record_bytes + 2;
   size_t usable = buf.capacity - pad;
   int64_t line = 1;
   for (;;) {
@@ -193,14 +200,14 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
       fill -= cut;
       buf = std::move(next);
       usable = buf.capacity - pad;
-    } else if (usable >= opt.max_record_bytes) {
+    } else if (usable >= line_room) {
       emit(malformed_chunk(source, line, oversized_line_reason(opt.max_record_bytes)));
       if (in.stop) return;
       ++line;
       fill = skip_line(in, buf, usable);
       in.newlines = count_newlines(buf.data.get(), fill);
     } else {
-      size_t bigger = std::min(usable * 2, opt.max_record_bytes);
+      size_t bigger = std::min(usable * 2, line_room);
       buffer grown = pool.acquire(bigger + pad);
       std::memcpy(grown.data.get(), base, fill);
       pool.release(std::move(buf));
@@ -235,12 +242,26 @@ input_report read_stream(uint32_t source, const std::string& path,
     report.errors.push_back(in.error);
     return report;
   }
-  filler f{*in.source, report};
+  filler f{in.source.get(), &report};
   const size_t pad = required_padding();
   buffer buf = pool.acquire(options.chunk_bytes + pad);
-  size_t fill = f.fill(buf.data.get(), std::min<size_t>(options.chunk_bytes, 1 << 16));
+  const size_t head = std::min<size_t>(options.chunk_bytes, 1 << 16);
+  size_t fill = f.fill(buf.data.get(), head);
   int64_t bom = 0;
-  if (options.strip_bom && fill >= 3 && std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
+  if (options.strip_bom && fill >= 2 &&
+      (std::memcmp(buf.data.get(), "\xFF\xFE", 2) == 0 ||
+       std::memcmp(buf.data.get(), "\xFE\xFF", 2) == 0)) {
+    // UTF-16 (Windows tools write it): read it as UTF-8, from the start.
+    bool big_endian = buf.data[0] == '\xFE';
+    std::vector<char> seen(buf.data.get() + 2, buf.data.get() + fill);
+    in.source = utf16_to_utf8(prefixed(std::move(seen), std::move(in.source)), big_endian);
+    report.encoding = big_endian ? "utf-16be" : "utf-16le";
+    f = filler{in.source.get(), &report};
+    report.bytes = 0;
+    fill = f.fill(buf.data.get(), head);
+    bom = 2;
+  } else if (options.strip_bom && fill >= 3 &&
+             std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
     std::memmove(buf.data.get(), buf.data.get() + 3, fill - 3);
     fill -= 3;
     bom = 3;
@@ -248,6 +269,18 @@ input_report read_stream(uint32_t source, const std::string& path,
   report.format = options.format != input_format::auto_detect
                       ? options.format
                       : sniff_format({buf.data.get(), fill}, path);
+  if (report.format == input_format::jsonl && fill > 0 &&
+      std::memchr(buf.data.get(), '\n', fill) == nullptr &&
+      std::memchr(buf.data.get(), '\r', fill) != nullptr) {
+    // CR-only line ends (classic Mac OS, some exporters): a raw CR cannot
+    // be inside a JSON string, so every CR ends a record.
+    f.cr_lines = true;
+    std::replace(buf.data.get(), buf.data.get() + fill, '\r', '\n');
+    f.newlines = count_newlines(buf.data.get(), fill);
+    f.all_newlines += f.newlines;  // the first read counted none
+    f.last = buf.data[fill - 1];
+    report.line_ends = "cr";
+  }
   // The input's profile is chosen on the first chunk that holds whole
   // lines (chunks before it, reader-made malformed records such as
   // over-long lines, wait for the choice); every chunk carries it.

@@ -19,7 +19,8 @@ using profile_chooser = std::function<int(std::string_view head, size_t capacity
 
 struct reader_options {
   size_t chunk_bytes = size_t{4} << 20;
-  size_t max_record_bytes = size_t{64} << 20;
+  size_t max_record_bytes = size_t{16} << 20;  // --max-record-bytes
+  size_t max_depth = 1024;  // HAR nesting (normalizer.hpp: default_max_depth)
   input_format format = input_format::auto_detect;
   profile_chooser choose_profile;  // unset: detection over the bundled profiles
   bool strip_bom = true;   // false: a byte range that does not start the file
@@ -34,6 +35,8 @@ struct input_report {
   int64_t raw_bytes = 0;  // read from the file (compressed)
   int64_t bytes = 0;      // after decompression
   bool unreadable = false;  // could not be opened at all
+  std::string encoding = "utf-8";  // or utf-16le / utf-16be (transcoded)
+  std::string line_ends = "lf";    // or cr (each CR read as a line end)
   int profile = -1;         // the profile reading it (index in the run's set)
   uint64_t checksum = 0;    // XXH3-64 of the raw bytes read
   int64_t lines = 0;        // JSON Lines: lines read (a last one without newline too)

@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analyzer/core/diagnostic.hpp"
+#include "analyzer/loader/limits.hpp"
 
 namespace analyzer::loader {
 
@@ -25,11 +26,15 @@ struct text_file {
 
 class yaml_file {
  public:
-  /// `sink` collects the problems; it must outlive this.
-  yaml_file(std::string name, const std::string& text, core::diagnostics& sink);
+  /// `sink` collects the problems; it must outlive this. `what` names the
+  /// kind of file in messages ("rule", "profile").
+  yaml_file(std::string name, const std::string& text, core::diagnostics& sink,
+            std::string_view what = "YAML");
 
-  /// Parses the text; a syntax error becomes a diagnostic and nullopt.
-  std::optional<YAML::Node> parse(const std::string& text);
+  /// Parses the text; a syntax error, a file over `limits` (its size, its
+  /// nodes with aliases expanded) or nesting deeper than yaml-cpp's 2,000
+  /// levels becomes a diagnostic (file:line:col) and nullopt.
+  std::optional<YAML::Node> parse(const std::string& text, const yaml_limits& limits = {});
 
   core::source_location at(const YAML::Mark& m) const;
   std::string snippet(const YAML::Mark& m) const;
@@ -44,15 +49,21 @@ class yaml_file {
   core::diagnostics& sink() { return sink_; }
 
  private:
+  bool within(const std::string& text, const yaml_limits& limits);
+
   std::string name_;
+  std::string what_;
   std::vector<std::string> lines_;
   core::diagnostics& sink_;
 };
 
 /// Reads YAML files from a path: a file, or a folder's *.yaml / *.yml files
 /// in sorted order (recursively). Unreadable paths become problems that say
-/// `cannot read <what> file`.
+/// `cannot read <what> file: <the system's reason>`. A file is read no
+/// further than limits.max_file_bytes + 1 bytes (a FIFO, /dev/zero); parse()
+/// then refuses it.
 std::vector<text_file> read_yaml_path(const std::string& path, std::string_view what,
-                                      core::diagnostics& problems);
+                                      core::diagnostics& problems,
+                                      const yaml_limits& limits = {});
 
 }  // namespace analyzer::loader

@@ -34,7 +34,7 @@ enum class trie_id { record, envelope };
 class file_loader {
  public:
   file_loader(const profile_source& src, core::diagnostics& problems)
-      : src_(src), file_(src.name, src.text, problems) {}
+      : src_(src), file_(src.name, src.text, problems, "profile") {}
 
   void load(std::vector<std::shared_ptr<compiled_profile>>& out);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/report/escape.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "analyzer/core/text.hpp"
@@ -15,7 +16,9 @@ std::string json_quote(std::string_view s) {
   return out;
 }
 
-std::string html_escape(std::string_view s) {
+std::string html_escape(std::string_view text) {
+  std::string shown = core::printable(text);  // no control character, valid UTF-8
+  std::string_view s = shown;
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
@@ -31,7 +34,11 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-std::string markdown_escape(std::string_view s) {
+std::string markdown_escape(std::string_view text) {
+  std::string shown(text);
+  std::replace(shown.begin(), shown.end(), '\r', '\n');  // line ends become spaces below
+  shown = core::printable(shown, true);
+  std::string_view s = shown;
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
@@ -39,6 +46,7 @@ std::string markdown_escape(std::string_view s) {
       case '|': out += "\\|"; break;
       case '\\': out += "\\\\"; break;
       case '\n':
+      case '\t':
       case '\r': out += ' '; break;
       case '*': case '_': case '`': case '[': case ']': case '<': case '>':
         out += '\\';

@@ -2,7 +2,9 @@
 // The JSON report: the schema in contract.md (kling-triage/report@1).
 #include <algorithm>
 #include <fmt/format.h>
+#include <iterator>
 #include <map>
+#include <type_traits>
 #include <vector>
 
 #include "analyzer/report/json_writer.hpp"
@@ -16,11 +18,32 @@ double share(int64_t n, int64_t total) {
   return total > 0 ? static_cast<double>(n) / static_cast<double>(total) : 0.0;
 }
 
+/// Keys in order (numbers by value, texts by text), whatever the map.
 template <typename M>
 void int_key_map(json_writer& w, std::string_view name, const M& m) {
+  using key = std::remove_const_t<typename std::iterator_traits<decltype(m.begin())>::value_type::first_type>;
+  std::vector<std::pair<key, int64_t>> rows(m.begin(), m.end());
+  std::sort(rows.begin(), rows.end());
   w.key(name).begin_object();
-  for (const auto& [k, v] : m) w.field(fmt::format("{}", k), v);
+  for (const auto& [k, v] : rows) w.field(fmt::format("{}", k), v);
   w.end_object();
+}
+
+/// `<name>_other`, only when a bounded dimension left values out: the
+/// records not itemised (exact) and about how many values they had.
+template <typename M>
+void other_counts(json_writer& w, std::string_view name, const M& m) {
+  if (!m.truncated()) return;
+  w.key(fmt::format("{}_other", name)).begin_object().field("count", m.other())
+      .field("distinct_estimate", m.other_distinct_estimate()).end_object();
+}
+
+template <typename M>
+void other_records(json_writer& w, std::string_view name, const M& m) {
+  if (!m.truncated()) return;
+  w.key(fmt::format("{}_other", name)).begin_object().field("records", m.other().records)
+      .field("failures", m.other().failures)
+      .field("distinct_estimate", m.other_distinct_estimate()).end_object();
 }
 
 template <typename M>
@@ -56,6 +79,8 @@ void write_inputs(json_writer& w, const summary& s) {
         .field("path", in.path)
         .field("format", in.format)
         .field("compression", in.compression)
+        .field("encoding", in.encoding)
+        .field("line_ends", in.line_ends)
         .field("bytes", in.raw_bytes)
         .field("decompressed_bytes", in.bytes)
         .field("records", st.records)
@@ -99,6 +124,7 @@ void write_unexplained(json_writer& w, const summary& s) {
         .field("share", share(r.stats->count, s.unclassified));
     int_key_map(w, "statuses", r.stats->statuses);
     int_key_map(w, "codes", r.stats->codes);
+    other_counts(w, "codes", r.stats->codes);
     w.key("example");
     if (r.stats->earliest) write_example(w, s, *r.stats->earliest);
     else w.null();
@@ -122,9 +148,13 @@ void write_cause(json_writer& w, const summary& s, const cause_row& c) {
   for (const auto& f : c.fixes) w.value(f);
   w.end_array();
   if (!c.docs.empty()) w.field("docs", c.docs);
-  int_key_map(w, "statuses", st.statuses);
+  w.key("statuses").begin_object();
+  for (const auto& [k, v] : st.statuses) w.field(fmt::format("{}", k), v);
+  w.end_object();
   int_key_map(w, "codes", st.codes);
+  other_counts(w, "codes", st.codes);
   int_key_map(w, "endpoints", st.endpoints);
+  other_counts(w, "endpoints", st.endpoints);
   w.key("examples").begin_array();
   for (const auto& ex : st.examples) write_example(w, s, ex);
   w.end_array();
@@ -209,6 +239,7 @@ std::string write_json(const summary& s) {
       .field("unclassified", s.unclassified)
       .field("outside_window", agg.filtered)
       .field("skipped", agg.skipped)
+      .field("without_time", agg.without_time)
       .end_object();
   write_gate(w, s);
   w.key("statuses").begin_object();
@@ -217,6 +248,7 @@ std::string write_json(const summary& s) {
   }
   w.end_object();
   int_key_map(w, "codes", agg.codes);
+  other_counts(w, "codes", agg.codes);
   w.key("categories").begin_array();
   for (const auto& c : s.categories) {
     w.begin_object().field("id", c.id).field("count", c.count)
@@ -239,7 +271,9 @@ std::string write_json(const summary& s) {
   write_incidents(w, s);
   w.key("breakdowns").begin_object();
   sorted_counts(w, "endpoints", agg.endpoints);
+  other_records(w, "endpoints", agg.endpoints);
   sorted_counts(w, "models", agg.models);
+  other_records(w, "models", agg.models);
   write_retryable(w, s);
   w.end_object();
   // Last, so the report reads the same above it: yesterday's report can be

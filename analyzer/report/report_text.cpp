@@ -2,14 +2,22 @@
 #include "analyzer/report/report_text.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <type_traits>
 #include <fmt/format.h>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 
 namespace analyzer::report {
 
 namespace {
+
+/// The row for the values a bounded dimension did not keep.
+std::string other_label(int64_t distinct) {
+  return fmt::format("other (about {} more values)", group_thousands(distinct));
+}
 
 template <typename M>
 std::vector<breakdown_row> sorted_rows(const M& m) {
@@ -19,6 +27,9 @@ std::vector<breakdown_row> sorted_rows(const M& m) {
   std::sort(rows.begin(), rows.end(), [](const breakdown_row& a, const breakdown_row& b) {
     return a.records != b.records ? a.records > b.records : a.key < b.key;
   });
+  if (m.truncated()) {
+    rows.push_back({other_label(m.other_distinct_estimate()), m.other().records, m.other().failures});
+  }
   return rows;
 }
 
@@ -109,7 +120,7 @@ std::string reading_of(const input_info& in, const aggregate::input_stats& st) {
 }
 
 std::string log_text(std::string_view s) {
-  return core::repair_utf8(core::redact_secrets(s));
+  return core::printable(core::redact(s));
 }
 
 std::vector<breakdown_row> endpoint_rows(const summary& s) {
@@ -135,6 +146,9 @@ std::vector<std::pair<std::string, int64_t>> code_rows(const summary& s) {
   std::vector<std::pair<std::string, int64_t>> rows;
   if (s.agg == nullptr) return rows;
   for (const auto& [code, n] : s.agg->codes) rows.emplace_back(fmt::format("{}", code), n);
+  if (s.agg->codes.truncated()) {
+    rows.emplace_back(other_label(s.agg->codes.other_distinct_estimate()), s.agg->codes.other());
+  }
   return rows;
 }
 
@@ -170,8 +184,9 @@ std::string incident_method_text(const incident_scan& scan) {
 }
 
 namespace {
-template <typename K>
-std::string counts_text(const std::map<K, int64_t>& m, bool statuses) {
+template <typename M>
+std::string counts_text(const M& m, bool statuses) {
+  using K = std::remove_const_t<typename std::iterator_traits<decltype(m.begin())>::value_type::first_type>;
   std::vector<std::pair<K, int64_t>> rows(m.begin(), m.end());
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -185,7 +200,12 @@ std::string counts_text(const std::map<K, int64_t>& m, bool statuses) {
 }  // namespace
 
 std::string status_counts(const aggregate::template_stats& t) { return counts_text(t.statuses, true); }
-std::string code_counts(const aggregate::template_stats& t) { return counts_text(t.codes, false); }
+std::string code_counts(const aggregate::template_stats& t) {
+  std::string out = counts_text(t.codes, false);
+  if (t.codes.truncated()) out += fmt::format(", {} ({})", other_label(t.codes.other_distinct_estimate()),
+                                               group_thousands(t.codes.other()));
+  return out;
+}
 
 size_t shown_templates(const unexplained_summary& u) {
   return std::min(u.rows.size(), listed_templates);

@@ -40,7 +40,8 @@ std::string resolution_text(int64_t seconds);
 std::string byte_size(int64_t bytes);
 /// "path:line" (JSONL) or "path#entry" (HAR).
 std::string record_position(const summary& s, uint32_t source, int64_t line, int64_t entry);
-/// Log-derived text made safe to show: credentials removed, UTF-8 repaired.
+/// Log-derived text made safe to show: credentials removed, UTF-8
+/// repaired, control characters escaped (`\x1b`).
 std::string log_text(std::string_view s);
 
 /// Rule text (titles, fixes) with its `code spans` kept: `escape` for the

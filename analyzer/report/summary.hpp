@@ -19,6 +19,8 @@ struct input_info {
   std::string path;
   std::string format;       // jsonl | har
   std::string compression;  // none | gzip | zstd
+  std::string encoding = "utf-8";  // utf-16le / utf-16be: transcoded
+  std::string line_ends = "lf";    // cr: each CR read as a line end
   int64_t raw_bytes = 0;
   int64_t bytes = 0;
   bool unreadable = false;

@@ -32,6 +32,12 @@ struct style {
 
 
 
+/// Text from a log or a rule file, as a terminal may show it: control
+/// characters escaped (`\x1b`), so no escape sequence reaches the screen.
+/// Every such value in this report goes through it (the output filter
+/// cannot: the report's own colours are escape sequences).
+std::string show(std::string_view s) { return core::printable(s); }
+
 std::string short_time(const std::optional<int64_t>& ms) {
   if (!ms) return "?";
   std::string t = event::format_time(*ms);
@@ -82,6 +88,10 @@ void write_header(std::string& out, const summary& s, const style& st) {
   row("ok", a.ok, true, nullptr);
   row("failures", a.failures, true, &style::red);
   row("malformed", a.malformed, true, &style::yellow);
+  if (a.without_time > 0) {
+    out += fmt::format("  {:<10}{:>10}  {}\n", "no time", group_thousands(a.without_time),
+                       st.dim("(none, or outside 1970-9999: not in the timeline)"));
+  }
   if (a.filtered > 0) {
     out += fmt::format("  {:<10} {} (outside --since/--until, not counted above)\n",
                        "skipped", group_thousands(a.filtered));
@@ -107,14 +117,15 @@ void write_example(std::string& out, const summary& s, const cause_row& c, const
   std::string next;
   if (!c.stats->examples.empty()) {
     const auto& ex = c.stats->examples.front();
-    line += "   e.g. " + record_position(s, ex.key.source, ex.line, ex.entry);
+    line += "   e.g. " + show(record_position(s, ex.key.source, ex.line, ex.entry));
     if (!ex.message.empty()) {
+      std::string message = show(ex.message);
       size_t used = 6 + columns(line) + 3;  // indent, ` "` and `"`
       size_t room = used + 1 + min_message < text_width ? text_width - used - 1 : 0;
       if (room >= min_message) {
-        line += fmt::format(" \"{}\"", core::shorten(ex.message, std::min(room, max_message)));
+        line += fmt::format(" \"{}\"", core::shorten(message, std::min(room, max_message)));
       } else {
-        next = fmt::format("\"{}\"", core::shorten(ex.message, std::min(text_width - 11, max_message)));
+        next = fmt::format("\"{}\"", core::shorten(message, std::min(text_width - 11, max_message)));
       }
     }
   }
@@ -132,13 +143,13 @@ void write_causes(std::string& out, const summary& s, const style& st) {
   for (size_t i = 0; i < shown; ++i) {
     const cause_row& c = s.causes[i];
     const auto& stats = *c.stats;
-    out += fmt::format("\n  {:>2}. {}  {} {}  {}\n", i + 1, st.bold(c.id),
+    out += fmt::format("\n  {:>2}. {}  {} {}  {}\n", i + 1, st.bold(show(c.id)),
                        group_thousands(stats.count), st.dim(percent_of(stats.count, s.agg->failures)),
                        st.dim(fmt::format("{} → {}", short_time(stats.first_seen),
                                           short_time(stats.last_seen))));
-    out += "      " + wrap_text(c.title, 98, 6, 6) + "\n";
+    out += "      " + wrap_text(show(c.title), 98, 6, 6) + "\n";
     if (!c.fixes.empty()) {
-      out += "      " + st.green("fix:") + " " + wrap_text(c.fixes.front(), 98, 11, 11) + "\n";
+      out += "      " + st.green("fix:") + " " + wrap_text(show(c.fixes.front()), 98, 11, 11) + "\n";
     }
     write_example(out, s, c, st);
   }
@@ -148,7 +159,7 @@ void write_causes(std::string& out, const summary& s, const style& st) {
   }
   std::string cats;
   for (size_t i = 0; i < s.categories.size(); ++i) {
-    cats += fmt::format("{}{}\u00a0{}\u00a0({})", i == 0 ? "" : ", ", s.categories[i].id,
+    cats += fmt::format("{}{}\u00a0{}\u00a0({})", i == 0 ? "" : ", ", show(s.categories[i].id),
                         group_thousands(s.categories[i].count),
                         percent_of(s.categories[i].count, s.agg->failures));
   }
@@ -169,7 +180,7 @@ void write_unexplained(std::string& out, const summary& s, const style& st) {
     out += "          " + st.dim(fmt::format("status {} · code {}", status_counts(*r.stats),
                                              code_counts(*r.stats))) + "\n";
     if (r.stats->earliest) {
-      out += "          " + st.dim(fmt::format("e.g. {}", suggest_command(s, r))) + "\n";
+      out += "          " + st.dim(fmt::format("e.g. {}", show(suggest_command(s, r)))) + "\n";
     }
   }
   if (int64_t rest = unlisted_failures(u); rest > 0) {
@@ -191,7 +202,7 @@ void write_incidents(std::string& out, const summary& s, const style& st) {
                                    percent_text(inc.peak_failure_rate));
     if (!inc.top_causes.empty()) {
       size_t room = line.size() + 13 + 7 < 100 ? 100 - 13 - 7 - line.size() : 0;
-      std::string top = inc.top_causes.front().first;
+      std::string top = show(inc.top_causes.front().first);
       if (top.size() > room) top = room > 1 ? top.substr(0, room - 1) + "~" : "";
       if (!top.empty()) line += ", top " + top;
     }
@@ -221,13 +232,15 @@ void write_inputs(std::string& out, const summary& s, const style& st) {
     const input_info& in = s.inputs[i];
     const aggregate::input_stats& stats = in.stats;
     std::string kind = in.compression == "none" ? in.format : in.format + "+" + in.compression;
-    out += fmt::format("  {}  {}  {}  {} records", in.path, kind, byte_size(in.raw_bytes),
+    if (in.encoding != "utf-8") kind += " (" + in.encoding + ")";
+    if (in.line_ends == "cr") kind += " (CR line ends)";
+    out += fmt::format("  {}  {}  {}  {} records", show(in.path), kind, byte_size(in.raw_bytes),
                        group_thousands(stats.records));
     if (stats.malformed > 0) out += st.yellow(fmt::format(", {} malformed", stats.malformed));
     out += "\n";
     if (std::string how = reading_of(in, stats); !how.empty()) out += "    " + how + "\n";
     for (const auto& e : in.errors) {
-      out += "    " + st.red("error:") + " " + wrap_text(e, text_width - 1, 11, 11) + "\n";
+      out += "    " + st.red("error:") + " " + wrap_text(show(e), text_width - 1, 11, 11) + "\n";
     }
   }
 }
@@ -239,10 +252,10 @@ void write_malformed(std::string& out, const summary& s, const style& st) {
   size_t shown = std::min<size_t>(a.malformed_examples.size(), 5);
   for (size_t i = 0; i < shown; ++i) {
     const auto& m = a.malformed_examples[i];
-    std::string where = record_position(s, m.key.source, m.line, m.entry);
+    std::string where = show(record_position(s, m.key.source, m.line, m.entry));
     size_t used = 4 + columns(where) + 1;  // indent, gap, and room for "…"
     size_t room = used + min_message < text_width ? text_width - used : min_message;
-    out += fmt::format("  {}  {}\n", where, core::shorten(m.error, room));
+    out += fmt::format("  {}  {}\n", where, core::shorten(show(m.error), room));
   }
   if (a.malformed > static_cast<int64_t>(shown)) {
     out += st.dim(fmt::format("  … {} more (see --format json or --events)\n",
@@ -261,7 +274,7 @@ void write_gate(std::string& out, const summary& s, const style& st) {
     bool rate = g.condition.rfind("failure-rate", 0) == 0;
     std::string value = rate ? fmt::format("{:.2f}%", g.value * 100)
                              : group_thousands(static_cast<int64_t>(g.value));
-    std::string condition = core::shorten(g.condition, 70);
+    std::string condition = core::shorten(show(g.condition), 70);
     out += fmt::format("  {:<{}}  {:>10}  {}\n", condition, width, value,
                        g.met ? st.red(st.bold("MET")) : st.green("ok"));
   }

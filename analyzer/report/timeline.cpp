@@ -122,12 +122,11 @@ incident make_incident(const minute_map& minutes, const grid& g, int64_t per,
   inc.start_ms = first * minute_ms;
   inc.end_ms = end * minute_ms;
   std::map<int, int64_t> by_cause;
-  for (int64_t m = first; m < end; ++m) {
-    auto it = minutes.find(m);
-    if (it == minutes.end()) continue;
-    inc.records += it->second.records;
-    inc.failures += it->second.failures;
-    for (const auto& [cause, n] : it->second.causes) by_cause[cause] += n;
+  for (const auto& [m, b] : minutes) {  // the buckets, not every minute of the window
+    if (m < first || m >= end) continue;
+    inc.records += b.records;
+    inc.failures += b.failures;
+    for (const auto& [cause, n] : b.causes) by_cause[cause] += n;
   }
   for (auto it = g.lower_bound(run.front()); it != g.end() && it->first <= run.back(); ++it) {
     inc.peak_failure_rate = std::max(inc.peak_failure_rate, it->second.rate());
@@ -161,7 +160,8 @@ int64_t choose_bucket_seconds(int64_t first_minute, int64_t last_minute) {
   return 86400 * std::max<int64_t>(1, (days + 199) / 200);  // at most 200 buckets
 }
 
-timeline build_timeline(const minute_map& minutes, const std::vector<std::string>& category_of) {
+timeline build_timeline(const minute_map& minutes, const std::vector<std::string>& category_of,
+                        int64_t stored_minutes) {
   timeline t;
   if (minutes.empty()) return t;
   int64_t first = minutes.begin()->first, last = first;
@@ -169,8 +169,11 @@ timeline build_timeline(const minute_map& minutes, const std::vector<std::string
     first = std::min(first, m);
     last = std::max(last, m);
   }
-  t.bucket_seconds = choose_bucket_seconds(first, last);
-  int64_t per = t.bucket_seconds / 60;
+  // A whole number of stored buckets (they are coarser than a minute only
+  // when the run's times did not fit the budget per minute).
+  int64_t per = choose_bucket_seconds(first, last + stored_minutes - 1) / 60;
+  per = (per + stored_minutes - 1) / stored_minutes * stored_minutes;
+  t.bucket_seconds = per * 60;
   int64_t first_b = floor_div(first, per);
   t.buckets.resize(static_cast<size_t>(floor_div(last, per) - first_b + 1));
   for (size_t i = 0; i < t.buckets.size(); ++i) {
@@ -224,19 +227,35 @@ incident_scan detect_incidents(const minute_map& minutes,
   return scan;
 }
 
+namespace {
+/// Incident resolutions no finer than the stored buckets.
+incident_params params_for(const aggregate::aggregator& agg) {
+  incident_params p;
+  int64_t stored = agg.minutes.resolution_minutes();
+  std::vector<int64_t> usable;
+  for (int64_t r : p.resolutions_minutes) {
+    if (r >= stored && r % stored == 0) usable.push_back(r);
+  }
+  if (usable.empty()) usable.push_back(stored);
+  p.resolutions_minutes = usable;
+  return p;
+}
+}  // namespace
+
 incident_scan scan_incidents(const summary& s) {
   if (s.agg == nullptr) return {};
   std::vector<std::string> ids, categories;
   cause_names(s, ids, categories);
-  return detect_incidents(s.agg->minutes, ids);
+  return detect_incidents(s.agg->minutes.buckets(), ids, params_for(*s.agg));
 }
 
 void fill_timeline(summary& s) {
   if (s.agg == nullptr) return;
   std::vector<std::string> ids, categories;
   cause_names(s, ids, categories);
-  s.timeline = build_timeline(s.agg->minutes, categories);
-  s.incidents = detect_incidents(s.agg->minutes, ids).incidents;
+  s.timeline = build_timeline(s.agg->minutes.buckets(), categories,
+                              s.agg->minutes.resolution_minutes());
+  s.incidents = detect_incidents(s.agg->minutes.buckets(), ids, params_for(*s.agg)).incidents;
 }
 
 }  // namespace analyzer::report

@@ -46,7 +46,7 @@
 
 namespace analyzer::report {
 
-using minute_map = std::unordered_map<int64_t, aggregate::minute_bucket>;
+using aggregate::minute_map;
 
 struct incident_params {
   std::vector<int64_t> resolutions_minutes{1, 5, 15, 60};
@@ -71,9 +71,11 @@ struct incident_scan {
 /// The display bucket size for minutes spanning [first_minute, last_minute].
 int64_t choose_bucket_seconds(int64_t first_minute, int64_t last_minute);
 
-/// The timeline of `minutes`; `category_of[i]` is cause index i's category.
+/// The timeline of `minutes` (buckets of `stored_minutes`, keyed by their
+/// first minute); `category_of[i]` is cause index i's category.
 timeline build_timeline(const minute_map& minutes,
-                        const std::vector<std::string>& category_of);
+                        const std::vector<std::string>& category_of,
+                        int64_t stored_minutes = 1);
 
 /// `t` at a coarser resolution (a multiple of t.bucket_seconds): exact
 /// sums, aligned on multiples of `bucket_seconds` since the epoch.

@@ -4,9 +4,16 @@
 #include "analyzer/rules/rule_loader.hpp"
 
 #include <re2/re2.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <functional>
 #include <fmt/format.h>
 
@@ -45,8 +52,8 @@ namespace {
 /// Loads one file; holds what every check needs to report a problem.
 class file_loader {
  public:
-  file_loader(const rule_source& src, rule_library& lib)
-      : src_(src), lib_(lib), file_(src.name, src.text, lib.problems) {}
+  file_loader(const rule_source& src, rule_library& lib, const load_limits& limits)
+      : src_(src), lib_(lib), limits_(limits), file_(src.name, src.text, lib.problems, "rule") {}
 
   void load();
 
@@ -88,10 +95,12 @@ class file_loader {
 
   const rule_source& src_;
   rule_library& lib_;
+  const load_limits& limits_;
   loader::yaml_file file_;
   // Inside `any_item:`: the array field its item fields are relative to.
   std::optional<event::field_ref> item_scope_;
 };
+
 
 /// `any[1].all[2]` + `not` → `any[1].all[2].not`.
 std::string child_path(const std::string& path, std::string_view segment) {
@@ -143,11 +152,12 @@ std::string file_loader::optional_text(const YAML::Node& node, const char* key,
   return v.Scalar();
 }
 
+
 void file_loader::load() {
   lib_.sources.push_back(src_.name);
   lib_.texts[src_.name] = src_.text;
   append_digest_text(src_, lib_.source_text);
-  auto parsed = file_.parse(src_.text);
+  auto parsed = file_.parse(src_.text, limits_);
   if (!parsed) return;
   YAML::Node root = *parsed;
   if (!root.IsMap()) {
@@ -338,6 +348,14 @@ condition file_loader::load_when(const YAML::Node& node, const std::string& path
   c.type = condition::kind::all;
   c.where = at(node.Mark());
   c.path = path;
+  // Nesting depth from the path (`any[1].all[2].not`): bounded, so every
+  // recursion over conditions (loading, matching, explaining) is too.
+  size_t depth = path.empty() ? 0 : 1 + static_cast<size_t>(std::count(path.begin(), path.end(), '.'));
+  if (depth >= max_condition_depth) {
+    problem(node.Mark(), fmt::format("conditions nested deeper than {} levels", max_condition_depth),
+            "flatten the `all:`/`any:`/`not:` groups");
+    return c;
+  }
   if (!node.IsMap()) {
     problem(node.Mark(), "`when` must be a map of field: matcher",
             "e.g. `when: {status: 401, jwt.expired: true}`");
@@ -658,14 +676,16 @@ int file_loader::add_regex(const YAML::Node& node, bool case_sensitive) {
   return static_cast<int>(lib_.regexes.size() - 1);
 }
 
-void load_rule_file(const rule_source& src, rule_library& lib) {
-  file_loader(src, lib).load();
+void load_rule_file(const rule_source& src, rule_library& lib, const load_limits& limits) {
+  file_loader(src, lib, limits).load();
 }
 
+
 std::vector<rule_source> read_rule_path(const std::string& path,
-                                        core::diagnostics& problems) {
+                                        core::diagnostics& problems,
+                                        const load_limits& limits) {
   std::vector<rule_source> out;
-  for (auto& f : loader::read_yaml_path(path, "rule", problems)) {
+  for (auto& f : loader::read_yaml_path(path, "rule", problems, limits)) {
     out.push_back({std::move(f.name), std::move(f.text), false});
   }
   return out;

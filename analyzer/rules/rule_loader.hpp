@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analyzer/core/diagnostic.hpp"
+#include "analyzer/loader/limits.hpp"
 #include "analyzer/rules/rule.hpp"
 
 namespace analyzer::rules {
@@ -20,6 +21,13 @@ struct rule_source {
   /// other files with `rules check --strict`), else a warning.
   bool require_samples = false;
 };
+
+/// Bounds on one rule file (loader/limits.hpp): its size as read, and its
+/// YAML nodes counted with every alias expanded.
+using load_limits = loader::yaml_limits;
+
+/// `when` conditions may nest (all/any/not) at most this deep.
+inline constexpr size_t max_condition_depth = 64;
 
 /// Everything loaded so far: rules in load order, their regexes, the field
 /// plan they need, the named value sets, and every problem found. After
@@ -48,9 +56,10 @@ std::string sources_digest(const std::vector<rule_source>& sources);
 
 /// Parses one rule file into `lib`, collecting every problem (YAML syntax,
 /// unknown keys, missing id/category/title, unknown fields, bad matchers,
-/// invalid regexes with RE2's reason) as diagnostics with file:line:col.
-/// Never throws.
-void load_rule_file(const rule_source& src, rule_library& lib);
+/// invalid regexes with RE2's reason, a file over `limits`) as diagnostics
+/// with file:line:col. Never throws.
+void load_rule_file(const rule_source& src, rule_library& lib,
+                    const load_limits& limits = {});
 
 /// Adds a layer of rules: a rule whose id is already in `base` from an
 /// earlier layer replaces it in place; a duplicate id within `layer` is an
@@ -73,8 +82,11 @@ std::string suggest_name(std::string_view word, const std::vector<std::string_vi
 std::vector<rule_source> builtin_rule_sources();
 
 /// Reads rule files from a path: a file, or a folder's *.yaml / *.yml
-/// files in sorted order (recursively). Unreadable paths become problems.
+/// files in sorted order (recursively). Unreadable paths (with the
+/// system's reason) and files larger than `limits.max_file_bytes` become
+/// problems.
 std::vector<rule_source> read_rule_path(const std::string& path,
-                                        core::diagnostics& problems);
+                                        core::diagnostics& problems,
+                                        const load_limits& limits = {});
 
 }  // namespace analyzer::rules

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/rules/ruleset.hpp"
 
+#include "analyzer/core/redact.hpp"
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -101,9 +103,11 @@ std::unique_ptr<ruleset> ruleset::compile(rule_library lib,
   c.group_of.assign(lib.regexes.size(), -1);
   for (const auto& [id, field, item] : uses) {
     if (c.group_of[static_cast<size_t>(id)] >= 0) continue;
-    auto it = std::find_if(c.groups.begin(), c.groups.end(), [&](const regex_group& g) {
-      return same_field(g.field, field) && g.item_field == item;
-    });
+    // Init-captures: clang 14 cannot capture a structured binding.
+    auto it = std::find_if(c.groups.begin(), c.groups.end(),
+                           [&f = field, &in = item](const regex_group& g) {
+                             return same_field(g.field, f) && g.item_field == in;
+                           });
     if (it == c.groups.end()) {
       RE2::Options opts;
       opts.set_log_errors(false);
@@ -278,7 +282,7 @@ std::string describe(const matcher& m, const std::vector<regex_spec>& regexes) {
     case matcher::kind::one_of:
       return m.set_name.empty() ? "in " + list_text(m.values) : "in " + m.set_name;
     case matcher::kind::regex:
-      return fmt::format("=~ '{}'", core::shorten(regexes[static_cast<size_t>(m.regex)].pattern, 70));
+      return fmt::format("=~ '{}'", core::clip(regexes[static_cast<size_t>(m.regex)].pattern, 70));
     case matcher::kind::range:
       return fmt::format("in range [{}, {}]", m.lo ? fmt::format("{}", *m.lo) : "…",
                          m.hi ? fmt::format("{}", *m.hi) : "…");
@@ -334,7 +338,9 @@ class evaluator {
       return true;
     }
     if (failed != nullptr) {
-      *failed = at(cond, fmt::format("`{}` is {}", cond.field_text, value_text(v)));
+      // A header or body value: redacted by its field's name, cut short.
+      *failed = at(cond, fmt::format("`{}` is {}", cond.field_text,
+                                     core::shorten(core::redact_field(cond.field_text, value_text(v)), 120)));
       if (failed_field != nullptr) *failed_field = cond.field_text;
     }
     return false;

@@ -17,7 +17,10 @@ random tree (`merge --partial` of random groups, in random order), renders
 the final JSON report and compares it with the whole run's: byte for byte
 for file and byte-range splits (generated_at is pinned); for shards cut into
 new files, apart from what the contract allows there: `inputs`, and the
-files and lines that examples cite.
+files and lines that examples cite. The last trials (one per split kind)
+run with tight bounds (--max-distinct 10 --max-timeline-cells 1000), so
+that the bounded dimensions leave values out (`other`) and the timeline
+widens: those must merge exactly too.
 
     check_property.py BINARY PROJECT_ROOT [TRIALS] [SEED]
 """
@@ -172,15 +175,25 @@ def main():
         r = Runner(binary, root, tmp)
         # The shards of line and time splits are new files: each detects its
         # input profile from its own first records (they agree here).
-        kept = r.run(["analyze", "-f", "json"] + inputs)
-        whole = {"kept": kept, "cut": strip_locations(kept)}
+        bounded = ["--max-distinct", "10", "--max-timeline-cells", "1000"]
+        wholes = {}
+        for name, common in (("", []), ("bounded", bounded)):
+            kept = r.run(["analyze", "-f", "json"] + common + inputs)
+            wholes[name] = {"kept": kept, "cut": strip_locations(kept)}
+        if b'"codes_other"' not in wholes["bounded"]["kept"]:
+            print("FAIL the bounded run leaves no value out: the bounds test nothing")
+            failures += 1
         kinds = ["file", "byte-range", "line", "time"]
-        for t in range(trials):
-            kind = kinds[t % len(kinds)]
+        plan = [(kinds[t % len(kinds)], "") for t in range(trials)]
+        plan += [(kind, "bounded") for kind in kinds]
+        for t, (kind, name) in enumerate(plan):
+            common = bounded if name else []
+            whole = wholes[name]
             cut = kind in ("line", "time")
-            got, shards = trial(r, rng, kind, inputs, jsonl, plain, [])
+            got, shards = trial(r, rng, kind, inputs, jsonl, plain, common)
             same = strip_locations(got) == whole["cut"] if cut else got == whole["kept"]
-            print(f"{'ok  ' if same else 'FAIL'} trial {t}: {kind}, {shards} shards")
+            label = f"{kind}, {shards} shards" + (", bounded" if name else "")
+            print(f"{'ok  ' if same else 'FAIL'} trial {t}: {label}")
             if not same:
                 failures += 1
                 want = whole["cut"] if cut else whole["kept"].decode()
@@ -192,7 +205,7 @@ def main():
                 diff = subprocess.run(["diff", os.path.join(tmp, "want"), os.path.join(tmp, "got")],
                                       capture_output=True, text=True).stdout
                 print(diff[:3000])
-        print(f"{trials - failures} of {trials} trials equal the whole run "
+        print(f"{len(plan) - failures} of {len(plan)} trials equal the whole run "
               f"({r.count} runs of kling-triage)")
     return 1 if failures else 0
 

@@ -69,16 +69,30 @@ def int_counts(r):
     return {r.svarint(): r.varint() for _ in range(r.varint())}
 
 
-def text_counts(r):
-    return {r.str(): r.varint() for _ in range(r.varint())}
-
-
-def record_counts(r):
-    out = {}
+def bounded(r, key, counts):
+    """A bounded dimension: truncated flag, the kept values, the others' counts."""
+    truncated = bool(r.u8())
+    kept = {}
     for _ in range(r.varint()):
-        k = r.str()
-        out[k] = {"records": r.varint(), "failures": r.varint()}
-    return out
+        k = key(r)
+        kept[k] = counts(r)
+    return {"truncated": truncated, "kept": kept, "other": counts(r)}
+
+
+def one_count(r):
+    return r.varint()
+
+
+def record_count(r):
+    return {"records": r.varint(), "failures": r.varint()}
+
+
+def int_key(r):
+    return r.svarint()
+
+
+def text_key(r):
+    return r.str()
 
 
 def key(r):
@@ -133,30 +147,31 @@ def counts_section(r):
                                 "response_bodies"), (r.varint() for _ in range(6))))
                      for _ in range(r.varint())]
     out["statuses"] = {r.varint(): r.varint() for _ in range(r.varint())}
-    out["codes"] = int_counts(r)
+    out["codes"] = bounded(r, int_key, one_count)
     out["first_ts"], out["last_ts"] = r.opt(), r.opt()
     causes = {}
     for _ in range(r.varint()):
         i = r.varint()
-        c = {"count": r.varint(), "statuses": int_counts(r), "codes": int_counts(r),
-             "endpoints": text_counts(r)}
+        c = {"count": r.varint(), "statuses": int_counts(r),
+             "codes": bounded(r, int_key, one_count), "endpoints": bounded(r, text_key, one_count)}
         c["examples"] = [example(r) for _ in range(r.varint())]
         c["first_seen"], c["last_seen"] = r.opt(), r.opt()
         causes[i] = c
     out["causes"] = causes
     out["malformed_examples"] = [{"key": key(r), "error": r.str()} for _ in range(r.varint())]
-    out["endpoints"] = record_counts(r)
-    out["models"] = record_counts(r)
+    out["endpoints"] = bounded(r, text_key, record_count)
+    out["models"] = bounded(r, text_key, record_count)
+    out["resolution_minutes"] = r.varint()
     minutes = {}
     for _ in range(r.varint()):
-        m = r.svarint()
+        m = r.varint()
         minutes[m] = {"records": r.varint(), "failures": r.varint(), "causes": int_counts(r)}
     out["minutes"] = minutes
     out["unexplained_capped"] = bool(r.u8())
     templates = []
     for _ in range(r.varint()):
         t = {"template": r.str(), "count": r.varint(), "statuses": int_counts(r),
-             "codes": int_counts(r)}
+             "codes": bounded(r, int_key, one_count)}
         t["earliest"] = example(r) if r.u8() else None
         templates.append(t)
     out["unexplained"] = templates
@@ -237,6 +252,7 @@ def check(binary, root):
         ("causes", causes == {c["id"]: c["count"] for c in report["causes"]}),
         ("inputs", [e["path"] for e in inputs] == [i["path"] for i in report["inputs"]]),
         ("rules digest", run["rules_digest"] == report["rules"]["digest"]),
+        ("codes", {str(k): v for k, v in counts["codes"]["kept"].items()} == report["codes"]),
         ("minutes", sum(m["records"] for m in counts["minutes"].values())
          == totals["records"] - totals["malformed"] - counts["without_time"]),
     ]

@@ -133,7 +133,8 @@ std::string dump(const aggregator& a) {
       << " last " << opt(c.last_seen) << "\n";
     for (const auto& [s, n] : c.statuses) o << "  status " << s << ": " << n << "\n";
     for (const auto& [s, n] : c.codes) o << "  code " << s << ": " << n << "\n";
-    for (const auto& [s, n] : c.endpoints) o << "  endpoint " << s << ": " << n << "\n";
+    std::map<std::string, int64_t> sorted(c.endpoints.begin(), c.endpoints.end());
+    for (const auto& [s, n] : sorted) o << "  endpoint " << s << ": " << n << "\n";
     for (const auto& ex : c.examples) {
       o << "  example " << ex.key.source << ":" << ex.key.ts << "/" << ex.key.hash << " line " << ex.line
         << " entry " << ex.entry << " id " << ex.request_id << " ts " << opt(ex.ts_ms)
@@ -154,7 +155,7 @@ std::string dump(const aggregator& a) {
   for (const auto& [k, v] : models) {
     o << "model " << k << ": " << v.records << " " << v.failures << "\n";
   }
-  std::map<int64_t, aggregate::minute_bucket> minutes(a.minutes.begin(), a.minutes.end());
+  std::map<int64_t, aggregate::minute_bucket> minutes(a.minutes.buckets().begin(), a.minutes.buckets().end());
   for (const auto& [k, b] : minutes) {
     o << "minute " << k << ": " << b.records << " " << b.failures;
     for (const auto& [c, n] : b.causes) o << " c" << c << "=" << n;
@@ -200,7 +201,7 @@ BOOST_AUTO_TEST_CASE(counts_are_exact) {
     BOOST_TEST(a.causes[static_cast<size_t>(c)].count == per_cause[c], "cause " << c);
   }
   int64_t minute_records = 0;
-  for (const auto& [m, b] : a.minutes) minute_records += b.records;
+  for (const auto& [m, b] : a.minutes.buckets()) minute_records += b.records;
   BOOST_TEST(minute_records == with_ts);
 }
 
@@ -262,8 +263,8 @@ BOOST_AUTO_TEST_CASE(first_and_last_seen) {
   BOOST_TEST(a.causes[0].statuses.at(500) == 5);
   BOOST_TEST(a.endpoints.at("POST /v1/videos/text2video").failures == 5);
   // Minutes: floor(ts / 60000), negative offsets included.
-  BOOST_TEST(a.minutes.size() == 3u);  // t0 and t0 + 5 s share a minute
-  BOOST_TEST(a.minutes.count((t0 - 70000) / 60000) == 1u);
+  BOOST_TEST(a.minutes.buckets().size() == 3u);  // t0 and t0 + 5 s share a minute
+  BOOST_TEST(a.minutes.buckets().count((t0 - 70000) / 60000) == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(merge_of_1_2_and_3_aggregators_in_any_order_is_identical) {
@@ -357,7 +358,7 @@ BOOST_AUTO_TEST_CASE(filtered_records_are_only_counted) {
   BOOST_TEST(a.filtered == 1);
   BOOST_TEST(a.records == 0);
   BOOST_TEST(a.failures == 0);
-  BOOST_TEST(a.minutes.empty());
+  BOOST_TEST(a.minutes.buckets().empty());
   BOOST_TEST(!a.first_ts.has_value());
 }
 

@@ -29,20 +29,20 @@ std::ostream& operator<<(std::ostream& os, const redact_case& c) {
 
 const redact_case redactions[] = {
     {std::string("token was ") + jwt + " at 03:12",
-     "token was <redacted> at 03:12"},
-    {std::string(jwt), "<redacted>"},
+     "token was <redacted: 129 chars> at 03:12"},
+    {std::string(jwt), "<redacted: 129 chars>"},
     {std::string("Authorization: Bearer ") + jwt,
-     "Authorization: Bearer <redacted>"},
+     "Authorization: Bearer <redacted: 129 chars>"},
     {"Authorization: Bearer sk-live-0123456789abcdef",
-     "Authorization: Bearer <redacted>"},
+     "Authorization: Bearer <redacted: 24 chars>"},
     {"authorization: bearer sk-live-0123456789abcdef",
-     "authorization: bearer <redacted>"},
-    {"Basic dXNlcjpwYXNzd29yZA==", "Basic <redacted>"},
+     "authorization: bearer <redacted: 24 chars>"},
+    {"Basic dXNlcjpwYXNzd29yZA==", "Basic <redacted: 20 chars>"},
     {"GET /v1/x?api_key=ak_9f8e7d6c5b4a&page=2",
-     "GET /v1/x?api_key=<redacted>&page=2"},
+     "GET /v1/x?api_key=<redacted: 15 chars>&page=2"},
     {"secret_key=SK-123abc, access_key=AK-456def",
-     "secret_key=<redacted>, access_key=<redacted>"},
-    {"url?token=abc.def", "url?token=<redacted>"},
+     "secret_key=<redacted: 9 chars>, access_key=<redacted: 9 chars>"},
+    {"url?token=abc.def", "url?token=<redacted: 7 chars>"},
 };
 
 const char* const kept[] = {
@@ -71,6 +71,20 @@ BOOST_DATA_TEST_CASE(redact_secrets_removes_credentials,
 BOOST_DATA_TEST_CASE(redact_secrets_keeps_ordinary_text, bdata::make(kept),
                      text) {
   BOOST_TEST(redact_secrets(text) == std::string(text));
+}
+
+// `\u001b[…` from a log reached text, Markdown, HTML and explain raw:
+// terminal escape injection.
+BOOST_AUTO_TEST_CASE(printable_escapes_controls_del_and_c1) {
+  using analyzer::core::printable;
+  BOOST_TEST(printable("a\x1b[31mred\x1b[0m") == "a\\x1b[31mred\\x1b[0m");
+  BOOST_TEST(printable(std::string("nul\0byte", 8)) == "nul\\x00byte");
+  BOOST_TEST(printable("del\x7f") == "del\\x7f");
+  BOOST_TEST(printable("csi\xc2\x9b" "2J") == "csi\\x9b" "2J");  // U+009B, a C1 CSI
+  BOOST_TEST(printable("raw\x9b") == "raw\xef\xbf\xbd");  // an invalid byte: U+FFFD
+  BOOST_TEST(printable("two\nlines\tand\r") == "two\\nlines\\tand\\r");
+  BOOST_TEST(printable("two\nlines\tand\r", true) == "two\nlines\tand\\r");
+  BOOST_TEST(printable("caf\xc3\xa9 \xe2\x86\x92 \xc2\xa0ok") == "caf\xc3\xa9 \xe2\x86\x92 \xc2\xa0ok");
 }
 
 BOOST_AUTO_TEST_CASE(shorten_keeps_short_text) {

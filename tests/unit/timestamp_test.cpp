@@ -122,8 +122,27 @@ BOOST_AUTO_TEST_CASE(format_time_writes_utc_with_milliseconds) {
   BOOST_TEST(format_time(example_ms) == "2026-11-24T03:12:45.000Z");
   BOOST_TEST(format_time(0) == "1970-01-01T00:00:00.000Z");
   BOOST_TEST(format_time(1709208000007) == "2024-02-29T12:00:00.007Z");
-  BOOST_TEST(format_time(-1) == "1969-12-31T23:59:59.999Z");
-  BOOST_TEST(format_time(-86400000) == "1969-12-31T00:00:00.000Z");
+  BOOST_TEST(format_time(253402300799999) == "9999-12-31T23:59:59.999Z");
+}
+
+// Years outside 1970-9999 are not times: `"ts": 1e308` once became
+// window.first = -6911-07-11T31:12:54Z (and undefined float-to-int).
+BOOST_AUTO_TEST_CASE(times_outside_1970_to_9999_are_not_times) {
+  BOOST_TEST(!epoch_to_ms(1e308).has_value());
+  BOOST_TEST(!epoch_to_ms(1e21).has_value());  // as nanoseconds: year 33658
+  BOOST_TEST(!epoch_to_ms(253402300800.0 * 1000 * 1000 * 1000).has_value());
+  BOOST_TEST(epoch_to_ms(99999999999.0).value_or(-1) == 99999999999000);  // seconds, year 5138
+  BOOST_TEST(!analyzer::event::parse_time_text("1969-12-31T23:59:59Z").has_value());
+  BOOST_TEST(!analyzer::event::parse_time_text("1970-01-01T00:30:00+01:00").has_value());
+  BOOST_TEST(!analyzer::event::parse_time_text("0001-01-01T00:00:00Z").has_value());
+  BOOST_TEST(!analyzer::event::parse_time_text("9999-12-31T23:59:59-01:00").has_value());
+  BOOST_TEST(!analyzer::event::parse_time_text("2026-11-24T03:12:45+99:00").has_value());
+  BOOST_TEST(!analyzer::event::parse_time_text("999999999999999999999").has_value());
+  BOOST_TEST(analyzer::event::parse_time_text("9999-12-31T23:59:59.999Z").value_or(-1) ==
+             253402300799999);
+  // Out-of-range values are never formatted as dates.
+  BOOST_TEST(format_time(-1) == "<out of range: -1 ms>");
+  BOOST_TEST(format_time(INT64_MAX) == "<out of range: 9223372036854775807 ms>");
 }
 
 const int64_t round_trip_values[] = {
@@ -165,6 +184,23 @@ BOOST_DATA_TEST_CASE(parse_time_bound_relative_and_absolute,
   std::optional<int64_t> got = parse_time_bound(c.text, example_ms);
   BOOST_TEST_REQUIRE(got.has_value());
   BOOST_TEST(*got == c.ms);
+}
+
+// `--since 99999999999999999999d` overflowed and silently kept everything;
+// `--since ""` was accepted as no bound.
+BOOST_AUTO_TEST_CASE(parse_time_bound_says_why_it_refuses) {
+  std::string why;
+  BOOST_TEST(!parse_time_bound("99999999999999999999d", example_ms, &why).has_value());
+  BOOST_TEST(why == "outside years 1970-9999");
+  BOOST_TEST(!parse_time_bound("60000d", example_ms, &why).has_value());
+  BOOST_TEST(why == "outside years 1970-9999");
+  BOOST_TEST(!parse_time_bound("1969-07-20T20:17:00Z", example_ms, &why).has_value());
+  BOOST_TEST(why == "outside years 1970-9999");
+  BOOST_TEST(!parse_time_bound("", example_ms, &why).has_value());
+  BOOST_TEST(why == "empty");
+  BOOST_TEST(!parse_time_bound("1e400d", example_ms, &why).has_value());
+  BOOST_TEST(!parse_time_bound("soon", example_ms, &why).has_value());
+  BOOST_TEST(why == "invalid");
 }
 
 BOOST_AUTO_TEST_CASE(parse_time_bound_refuses_garbage) {
