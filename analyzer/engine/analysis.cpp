@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <numeric>
 
+#include "analyzer/core/redact.hpp"
 #include "analyzer/core/sha256.hpp"
 #include "analyzer/engine/summary_build.hpp"
 #include "analyzer/event/timestamp.hpp"
@@ -92,7 +93,11 @@ run_meta meta_of(const analysis_request& req, const profile::profile_set& profil
 
 }  // namespace
 
-std::string input_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+std::string input_name(const std::string& path) {
+  if (path == "-") return "<stdin>";
+  // A name leaves in partials, which the output filter cannot redact.
+  return core::may_hold_secret(path) ? core::redact(path) : path;
+}
 
 std::vector<std::pair<std::string, std::string>> option_list(const result_options& o) {
   return {{"since", time_text(o.since_ms)},

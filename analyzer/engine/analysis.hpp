@@ -56,7 +56,8 @@ std::optional<run_state> run_analysis(analysis_request request, std::string& err
 /// "<stdin>"): position i of the result is the manifest index of input i.
 std::vector<uint32_t> manifest_order(const std::vector<std::string>& inputs);
 
-/// How an input is named in reports and partials.
+/// How an input is named in reports and partials: "-" is "<stdin>", and
+/// a path that could hold a credential is redacted (core/redact.hpp).
 std::string input_name(const std::string& path);
 
 }  // namespace analyzer::engine
