@@ -68,6 +68,59 @@ BOOST_AUTO_TEST_CASE(a_state_round_trips_to_equal_bytes_in_every_form) {
   }
 }
 
+/// A state whose bounded dimensions left values out (--max-distinct 10) and
+/// whose timeline widened (--max-timeline-cells 1000): 2,000 records, each
+/// at its own minute and endpoint.
+engine::run_state bounded_state(const std::string& declared_distinct = "10") {
+  engine::run_state s(test_support::small_causes(), aggregate::limits{10, 1000});
+  s.meta = test_support::small_state().meta;
+  s.meta.options.emplace_back("max-distinct", declared_distinct);
+  s.meta.options.emplace_back("max-timeline-cells", "1000");
+  s.inputs.push_back(test_support::small_input("a.jsonl", 2000, 11));
+  for (int i = 0; i < 2000; ++i) {
+    event::event ev;
+    ev.line = i + 1;
+    ev.ts_ms = test_support::state_t0 + int64_t{i} * 60000;
+    ev.method = "GET";
+    std::string endpoint = "/v1/videos/text2video/task-" + std::to_string(i);
+    ev.endpoint = endpoint;
+    ev.result = event::outcome::ok;
+    s.agg.add_ok(ev);
+  }
+  s.agg.finish();
+  return s;
+}
+
+BOOST_AUTO_TEST_CASE(bounded_dimensions_and_a_widened_timeline_round_trip) {
+  engine::run_state s = bounded_state();
+  BOOST_TEST_REQUIRE(s.agg.endpoints.truncated());
+  BOOST_TEST(s.agg.endpoints.size() == 10u);
+  BOOST_TEST(s.agg.endpoints.other().records == 1990);
+  BOOST_TEST_REQUIRE(s.agg.minutes.resolution_minutes() > 1);
+  std::string bytes = engine::encode_state(s, partial_form::binary, true);
+  auto got = read(bytes);
+  BOOST_TEST_REQUIRE(!got.error, (got.error ? got.error->message : ""));
+  const engine::run_state& back = got.states[0];
+  BOOST_TEST(back.agg.endpoints.truncated());
+  BOOST_TEST(back.agg.endpoints.other().records == 1990);
+  BOOST_TEST(back.agg.minutes.resolution_minutes() == s.agg.minutes.resolution_minutes());
+  BOOST_TEST(engine::encode_state(back, partial_form::binary, true) == bytes);
+  BOOST_TEST(json_of(back) == json_of(s));
+}
+
+BOOST_AUTO_TEST_CASE(a_bounded_dimension_that_breaks_its_declared_limit_is_refused) {
+  // Ten values kept and some left out, in a partial that says it kept 20:
+  // merged with a true one, the values it left out would be lost.
+  auto got = read(engine::encode_state(bounded_state("20"), partial_form::binary, false));
+  BOOST_TEST_REQUIRE(got.error.has_value());
+  BOOST_TEST((got.error->code == partial_errc::invalid));
+  BOOST_TEST(got.error->message.find("bounded dimension") != std::string::npos, got.error->message);
+  auto out_of_range = read(engine::encode_state(bounded_state("5"), partial_form::binary, false));
+  BOOST_TEST_REQUIRE(out_of_range.error.has_value());
+  BOOST_TEST(out_of_range.error->message.find("--max-distinct 5, out of range") != std::string::npos,
+             out_of_range.error->message);
+}
+
 BOOST_AUTO_TEST_CASE(a_stream_holds_partials_of_both_forms) {
   engine::run_state s = test_support::small_state();
   std::string stream = engine::encode_state(s, partial_form::binary, true) + "\n\n" +
