@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the libFuzzer targets of fuzz/ (built by the `fuzz` preset).
 
-    fuzz/run.py [--time S | --runs N] [--build DIR] [--json FILE] [TARGET...]
+    fuzz/run.py [--time S] [--runs N] [--build DIR] [--json FILE] [TARGET...]
     fuzz/run.py --table FILE...     the README's long-run table from --json records
 
 Each target gets a corpus folder (build/fuzz-corpus/<target>), seeded on
@@ -28,6 +28,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build", "fuzz")  # --build
 
 
 def read(path):
@@ -233,13 +234,19 @@ def seeds_partial():
     out.append(b"\x04" + text)
     out.append(b"\x06" + analyze("-f", "json", "--embed-partial", inputs[0]))
     return out
+def seeds_fact_store():
+    """Serialized stores the target itself builds with the audit's fact_sink."""
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([os.path.join(BUILD, "fuzz", "fuzz_fact_store")], env=dict(os.environ, KT_FUZZ_SEEDS=out),
+                       capture_output=True, check=True)
+        return [read(p) for p in files(out, "")]
 
 
 TARGETS = {
     "fuzz_normalizer": (seeds_normalizer, "json.dict", 16384),
     "fuzz_har_reader": (seeds_har_reader, "json.dict", 32768),
     "fuzz_reader": (seeds_reader, "json.dict", 16384),
-    "fuzz_rule_loader": (seeds_rule_loader, "yaml.dict", 4096),
+    "fuzz_rule_loader": (seeds_rule_loader, "yaml.dict", 2048),
     "fuzz_decompress": (seeds_decompress, None, 8192),
     "fuzz_timestamp": (seeds_timestamp, None, 64),
     "fuzz_time_bound": (seeds_time_bound, None, 80),
@@ -247,17 +254,27 @@ TARGETS = {
     "fuzz_redact": (seeds_redact, "json.dict", 4096),
     "fuzz_profile_loader": (seeds_profile_loader, "yaml.dict", 2048),
     "fuzz_partial": (seeds_partial, None, 65536),
+    "fuzz_fact_store": (seeds_fact_store, None, 16384),
 }
+
+
+def regressions(target):
+    """Inputs that once crashed the target (fuzz/regressions/<target>/), kept for good."""
+    return [read(p) for p in files(os.path.join("fuzz", "regressions", target), "")]
 
 
 def seed(target, corpus):
     os.makedirs(corpus, exist_ok=True)
-    if os.listdir(corpus):
-        return
-    for data in TARGETS[target][0]():
-        name = hashlib.sha1(data).hexdigest()
-        with open(os.path.join(corpus, name), "wb") as f:
-            f.write(data)
+    # The regressions join every corpus, also one grown by earlier runs.
+    inputs = regressions(target) + ([] if os.listdir(corpus) else TARGETS[target][0]())
+    for data in inputs:
+        path = os.path.join(corpus, hashlib.sha1(data).hexdigest())
+        if not os.path.exists(path):
+            with open(path, "wb") as f:
+                f.write(data)
+
+
+INTERRUPTED = 72  # libFuzzer's exit code when stopped by a signal (not a finding)
 
 
 def stat(output, name):
@@ -276,7 +293,10 @@ def run(target, args):
            "-print_final_stats=1", f"-artifact_prefix={artifacts}/{target}-"]
     if dictionary:
         cmd.append(f"-dict={os.path.join(ROOT, 'fuzz', 'dict', dictionary)}")
-    cmd.append(f"-runs={args.runs}" if args.runs else f"-max_total_time={args.time}")
+    if args.runs:
+        cmd.append(f"-runs={args.runs}")
+    if args.time or not args.runs:  # both: whichever comes first
+        cmd.append(f"-max_total_time={args.time or 25}")
     # Long runs (--runs) skip recording each allocation's stack: ASan still
     # finds every error, a reproducer is then rerun with full reports.
     asan = "detect_leaks=1:halt_on_error=1" + (":malloc_context_size=0" if args.runs else "")
@@ -291,10 +311,11 @@ def run(target, args):
               "exec_per_s": round(execs / seconds) if seconds > 0 else 0,
               "coverage": int(cov[-1][0]) if cov else None, "features": int(cov[-1][1]) if cov else None,
               "peak_rss_mb": stat(out, "peak_rss_mb"), "corpus": len(os.listdir(corpus)),
-              "crashes": 0 if proc.returncode == 0 else 1, "exit": proc.returncode,
+              "crashes": 0 if proc.returncode in (0, INTERRUPTED) else 1, "exit": proc.returncode,
               "date": time.strftime("%Y-%m-%d")}
     ok = proc.returncode == 0
-    print(f"{'ok  ' if ok else 'FAIL'} {target}: {execs:,} runs in {seconds:.0f} s "
+    status = "ok  " if ok else "STOP" if proc.returncode == INTERRUPTED else "FAIL"
+    print(f"{status} {target}: {execs:,} runs in {seconds:.0f} s "
           f"({record['exec_per_s']:,}/s), cov {record['coverage']}, corpus {record['corpus']}, "
           f"peak {record['peak_rss_mb']} MB", flush=True)
     if not ok:
@@ -329,11 +350,13 @@ def main():
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("targets", nargs="*")
-    p.add_argument("--time", type=int, default=25, help="seconds per target (default 25)")
+    p.add_argument("--time", type=int, help="seconds per target (default 25; with --runs, at most)")
     p.add_argument("--runs", type=int, help="executions per target instead of a time")
     p.add_argument("--build", default=os.path.join(ROOT, "build", "fuzz"))
     p.add_argument("--json", help="append one JSON record per target to this file")
     args = p.parse_args()
+    global BUILD
+    BUILD = args.build
     targets = args.targets or list(TARGETS)
     unknown = [t for t in targets if t not in TARGETS]
     if unknown:
@@ -341,7 +364,7 @@ def main():
     failed = False
     for t in targets:
         record = run(t, args)
-        failed = failed or record["crashes"] > 0
+        failed = failed or record["exit"] != 0
         if args.json:
             with open(args.json, "a") as f:
                 f.write(json.dumps(record) + "\n")

@@ -132,6 +132,7 @@ bool read_tables(reader& r, tables& t) {
   uint64_t end = 0;
   if (!r.u64(end) || !r.u64(t.facts)) return false;
   t.end_ms = static_cast<int64_t>(end);
+  if (t.end_ms != no_time && !is_fact_time(t.end_ms)) return r.fail("the end of the logs is not a time");
   return true;
 }
 
@@ -151,7 +152,9 @@ class fact_checker {
     }
     if (static_cast<uint8_t>(f.state) > 5) return r_.fail("a fact has an unknown task state");
     if (reserved[0] || reserved[1] || reserved[2] || reserved[3]) return r_.fail("reserved bytes are not zero");
-    if (f.ts_ms == no_time || f.duration_ms < 0) return r_.fail("a fact has no time or a negative duration");
+    if (!is_fact_time(f.ts_ms) || f.duration_ms < 0) {
+      return r_.fail("a fact's time is not in years 1970-9999, or its duration is negative");
+    }
     if ((f.cause != 0) != f.failure()) return r_.fail("a fact's cause and failure flag disagree");
     if (f.extra > extras.size()) return r_.fail("a fact's extras are outside its block");
     extras_view x;
@@ -230,6 +233,9 @@ bool store_access::read(fact_store& s, std::shared_ptr<const void> owner, std::s
     error = "the checksum does not match (truncated or corrupted)";
     return false;
   }
+  // Everything before the checksum is the body: the tables too, so that
+  // the facts cannot start inside (or past) the checksum.
+  r = reader(body);
   tables t;
   if (!read_header(r) || !read_tables(r, t)) return failed();
   size_t facts_offset = r.pos();

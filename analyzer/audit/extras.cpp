@@ -208,7 +208,7 @@ bool extras_view::parse(std::string_view bytes) {
   if (mask & has_deadline) {
     if (!need(8)) return false;
     deadline_ = static_cast<int64_t>(get_u64(p));
-    if (deadline_ == no_time) return false;
+    if (deadline_ < min_deadline_ms || deadline_ > max_deadline_ms) return false;
     p += 8;
   }
   for (auto [bit, dst] : {std::pair{has_url, &url_}, std::pair{has_callback, &callback_}}) {

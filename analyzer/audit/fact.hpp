@@ -60,6 +60,18 @@ struct record_ref {
 
 inline constexpr int64_t no_time = std::numeric_limits<int64_t>::min();
 
+/// The times a store holds. A call's start and the end of the logs are
+/// times of years 1970-9999 (what the record stage reads as a time); a
+/// Retry-After deadline is an HTTP date (years 1-9999) or a start plus a
+/// duration (< 2^31 ms) plus at most ten years. Anything else is not added,
+/// and attach() refuses it, so no arithmetic on times can overflow.
+inline constexpr int64_t min_fact_time_ms = 0;                // 1970-01-01T00:00:00.000Z
+inline constexpr int64_t max_fact_time_ms = 253402300799999;  // 9999-12-31T23:59:59.999Z
+inline constexpr int64_t min_deadline_ms = -62135596800000;   // 0001-01-01T00:00:00.000Z
+inline constexpr int64_t max_deadline_ms =
+    max_fact_time_ms + 2147483647 + int64_t{11} * 366 * 86400 * 1000;
+constexpr bool is_fact_time(int64_t ms) { return ms >= min_fact_time_ms && ms <= max_fact_time_ms; }
+
 /// One logged call, as the audit needs it: 64 bytes, fixed size. Text the
 /// audit only compares (fingerprint, task ids, URLs) is hashed; text it
 /// shows (client, source, cause, endpoint) is an index into the tables of

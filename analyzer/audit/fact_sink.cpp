@@ -148,7 +148,7 @@ bool fact_sink::build(const call_input& in, call_fact& f, fact_extras& x) {
   f = call_fact{};
   x = fact_extras{};
   uint32_t client = client_of(in);
-  if (!in.ts_ms) {
+  if (!in.ts_ms || !is_fact_time(*in.ts_ms)) {
     store_.add_untimed(client, in.failure);
     return false;
   }

@@ -88,7 +88,7 @@ void fact_store::add_untimed(uint32_t client, bool failure) {
 }
 
 void fact_store::note_time(int64_t ts_ms) {
-  if (ts_ms != no_time) end_ms_ = std::max(end_ms_, ts_ms);
+  if (is_fact_time(ts_ms)) end_ms_ = std::max(end_ms_, ts_ms);
 }
 
 void fact_store::add_owner(uint64_t url_hash, uint32_t client) {

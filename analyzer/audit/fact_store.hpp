@@ -107,7 +107,7 @@ class fact_store {
 
   size_t size() const { return facts_; }
   size_t memory_bytes() const;
-  size_t spilled_runs() const { return segments_.size(); }
+  size_t spilled_runs() const;  // defined below, once `segment` is complete
   int64_t end_ms() const { return end_ms_; }
   const std::string& error() const { return error_; }
 
@@ -168,5 +168,9 @@ struct fact_store::segment {
   std::vector<uint32_t> clients, sources, endpoints;
   std::vector<uint16_t> causes;
 };
+
+// Out of the class body: clang instantiates the constexpr vector::size()
+// where it is used, and `segment` must be complete by then.
+inline size_t fact_store::spilled_runs() const { return segments_.size(); }
 
 }  // namespace analyzer::audit

@@ -26,6 +26,10 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string_vi
   std::string_view best;
   size_t best_d = 3;
   for (auto o : options) {
+    // The distance is at least the difference in length: a long word (a
+    // hostile file's key) costs nothing against short options.
+    size_t longer = std::max(word.size(), o.size());
+    if (longer - std::min(word.size(), o.size()) >= best_d) continue;
     size_t d = edit_distance(word, o);
     if (d < best_d) {
       best_d = d;

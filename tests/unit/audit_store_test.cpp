@@ -92,6 +92,14 @@ BOOST_AUTO_TEST_CASE(extras_round_trip) {
   // Every truncation is refused, never read past.
   for (size_t n = 0; n < arena.size(); ++n) BOOST_TEST(!v.parse(std::string_view(arena).substr(0, n)));
   BOOST_TEST(!audit::encode_extras(audit::fact_extras{}, arena));
+  // A deadline no Retry-After can give is malformed.
+  for (int64_t d : {audit::min_deadline_ms - 1, audit::max_deadline_ms + 1}) {
+    audit::fact_extras z;
+    z.retry_deadline_ms = d;
+    arena.clear();
+    BOOST_REQUIRE(audit::encode_extras(z, arena));
+    BOOST_TEST(!v.parse(arena), d);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(serialized_bytes_are_stable_and_read_back_equal) {
@@ -141,6 +149,17 @@ BOOST_AUTO_TEST_CASE(hostile_bytes_are_refused_with_their_offset) {
   BOOST_TEST(edit(f + 58, "\x33").find("unknown flags") != std::string::npos);
   BOOST_TEST(edit(f + 52, std::string("\xff\xff\xff\x00", 4)).find("extras") != std::string::npos);
   BOOST_TEST(edit(f + 60, "\x01").find("reserved") != std::string::npos);
+  // Times the record stage never gives (found by fuzz_fact_store: the audit
+  // then overflowed subtracting them): a call's start, the end of the logs.
+  auto le64 = [](uint64_t v) {
+    std::string out;
+    for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+    return out;
+  };
+  for (uint64_t ts : {uint64_t{1} << 63 | 1, uint64_t{253402300799999} + 1, ~uint64_t{0}}) {
+    BOOST_TEST(edit(f, le64(ts)).find("not in years 1970-9999") != std::string::npos, ts);
+  }
+  BOOST_TEST(edit(f - 20, le64(uint64_t{1} << 62)).find("end of the logs is not a time") != std::string::npos);
   // Two facts swapped: out of order.
   std::string swapped = bytes;
   std::string first = swapped.substr(f, 64), second = swapped.substr(f + 64, 64);
@@ -150,6 +169,48 @@ BOOST_AUTO_TEST_CASE(hostile_bytes_are_refused_with_their_offset) {
   // A count larger than the data.
   BOOST_TEST(edit(16, std::string("\xff\xff\xff\x7f", 4)).find("count") != std::string::npos);
   BOOST_TEST(attach_error(bytes + "x") != "accepted");
+}
+
+// Found by fuzz_fact_store: the tables were read up to the end of the bytes,
+// checksum included, so a header whose fact count is the checksum put the
+// first block past the body, and the block reader read past the buffer.
+BOOST_AUTO_TEST_CASE(tables_that_run_into_the_checksum_are_refused) {
+  std::string bytes = "KTAUDIT\n";
+  auto u32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes += static_cast<char>(v >> (8 * i));
+  };
+  u32(1), u32(0);          // version, flags
+  u32(0), u32(0);          // no clients, no sources
+  u32(1), u32(0), bytes += '\0';  // cause 0: "", retryable yes
+  u32(0);                  // no endpoints
+  bytes += std::string(8, '\0');  // the end of the logs; the fact count would be the checksum
+  bytes += std::string(8, '\0');
+  std::string error = attach_error(resealed(bytes));
+  BOOST_TEST(error.find("unexpected end of the data") != std::string::npos, error);
+}
+
+// What attach() refuses the store does not take either: a call whose time
+// is outside 1970-9999 is counted as untimed, and such a time is not the
+// end of the logs; the store's bytes stay readable.
+BOOST_AUTO_TEST_CASE(times_that_are_not_times_are_untimed) {
+  audit::fact_store s;
+  audit::fact_sink sink(s);
+  audit::call_input in;
+  in.source_path = "a.jsonl";
+  in.line = 1;
+  in.method = "GET";
+  in.url = "/v1/videos/text2video/1";
+  in.endpoint = "/v1/videos/text2video/{id}";
+  in.ts_ms = audit::max_fact_time_ms + 1;
+  BOOST_TEST(sink.add(in));
+  in.ts_ms = -1;
+  BOOST_TEST(sink.add(in));
+  s.note_time(audit::max_fact_time_ms + 1);
+  BOOST_TEST(s.size() == 0u);
+  BOOST_REQUIRE(s.clients().size() == 1u);
+  BOOST_TEST(s.clients()[0].untimed_calls == 2);
+  BOOST_TEST(s.end_ms() == audit::no_time);
+  BOOST_TEST(attach_error(s.serialize()) == "accepted");
 }
 
 BOOST_AUTO_TEST_CASE(spilled_runs_give_the_same_audit_and_bytes) {
