@@ -161,7 +161,7 @@ bool fact_sink::build(const call_input& in, call_fact& f, fact_extras& x) {
   f.fingerprint = request_fingerprint(in.method, pq, in.request_body, scratch_);
   f.client = client;
   f.endpoint = endpoint_of(in.method, in.endpoint);
-  f.where = record_ref{source_of(in.source_path), in.line < 0 && in.entry >= 0,
+  f.where = record_ref{source_of(in.source_name.empty() ? in.source_path : in.source_name), in.line < 0 && in.entry >= 0,
                        in.line >= 0 ? in.line : std::max<int64_t>(in.entry, 0)}
                 .pack();
   f.flags = static_cast<uint8_t>(target_.kind);

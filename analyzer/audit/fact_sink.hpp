@@ -29,6 +29,9 @@ struct named_task {
 struct call_input {
   // Where the record is and what it is made of.
   std::string_view source_path;  // the input as given
+  /// The name the store keeps for the input, when not `source_path` (a
+  /// byte-range shard names its range: its lines count from the range).
+  std::string_view source_name;
   int64_t line = -1;             // 1-based (JSONL), or -1
   int64_t entry = -1;            // 0-based (HAR), or -1
   std::string_view record_bytes; // the line (no line end) or the HAR entry

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/engine/summary_build.hpp"
 
+#include "analyzer/engine/audit_section.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -115,6 +117,7 @@ report::summary build_summary(const run_state& state, std::vector<std::string>& 
   fill_causes(s, state);
   fill_unexplained(s);
   report::fill_timeline(s);
+  s.audit = run_state_audit(state, s.sources);
   return s;
 }
 

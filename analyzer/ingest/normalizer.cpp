@@ -31,6 +31,14 @@ void normalizer::impl::reset() {
   resp_body = {};
   headers_raw[0] = headers_raw[1] = {};
   env = {};
+  headers_loaded = false;
+  if (capturing) {
+    call.retry_after = {};
+    call.request_body = {};
+    call.external_task_id = call.callback_url = call.answer_external_task_id = {};
+    call.request_tasks.clear();
+    call.answer_tasks.clear();
+  }
   if (slots.size() != static_cast<size_t>(prof->slot_count)) {
     slots.assign(static_cast<size_t>(prof->slot_count), profile::captured{});
     touched.clear();
@@ -146,9 +154,19 @@ error_code read_detail(od::value v, std::string_view& out, int depth = 0) {
   });
 }
 
-// The fields of one task object of a task query.
-error_code scan_task(od::value v, task_fields& t) {
+// `task_info.external_task_id` of a create's answer.
+error_code scan_task_info(od::value v, std::string_view& external) {
   return for_each_member(v, [&](std::string_view key, od::value fv) {
+    if (key == "external_task_id") external = scalar_text(fv);
+    return simdjson::SUCCESS;
+  });
+}
+
+// The fields of one task object of a task query (and, for the audit, its
+// task_info's external_task_id).
+error_code scan_task(od::value v, task_fields& t, std::string_view* external = nullptr) {
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
+    if (external != nullptr && key == "task_info") return scan_task_info(fv, *external);
     if (key == "task_id" || (key == "id" && t.id.empty())) {
       t.id = scalar_text(fv);
     } else if (key == "task_status" || (key == "status" && t.status.empty())) {
@@ -378,11 +396,13 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
     body.text = s;
     body_rank[side] = n.body_rank;
     if (side == 1) env = {};
+    forget_body(side);
     return simdjson::SUCCESS;
   }
   if (body_rank[side] != 255) {
     body = body_ref{.base64 = body.base64};
     if (side == 1) env = {};
+    forget_body(side);
   }
   body_rank[side] = n.body_rank;
   return parse_body(v, body, side == 1, ev);
@@ -445,8 +465,22 @@ void normalizer::impl::load_headers() {
   }
 }
 
+void normalizer::impl::forget_body(int side) {
+  if (!capturing) return;
+  if (side == 0) {
+    call.external_task_id = call.callback_url = {};
+    call.request_tasks.clear();
+  } else {
+    call.answer_tasks.clear();
+    call.answer_external_task_id = {};
+  }
+}
+
 void normalizer::impl::on_header(std::string_view name, std::string_view value,
                                  field_area area) {
+  if (capturing && area == field_area::response_header && core::iequals(name, "retry-after")) {
+    call.retry_after = value;
+  }
   if (area == field_area::request_header && !name.empty()) ++request_header_count;
   if (area == field_area::request_header &&
       core::iequals(name, "authorization")) {
@@ -533,12 +567,61 @@ error_code normalizer::impl::parse_body(od::value v, body_ref& body,
 
 error_code normalizer::impl::scan_request_body(od::object obj,
                                                event::event& ev) {
+  if (capturing) return scan_request_for_call(obj, ev);
   return for_each_member(obj, [&](std::string_view key, od::value fv) {
     if (key == "model_name" || (key == "model" && ev.model.empty())) {
       ev.model = scalar_text(fv);
     }
     return simdjson::SUCCESS;
   });
+}
+
+// The same walk, also reading what the audit needs: the create's
+// external_task_id and callback_url, the task a callback names (legacy
+// task_id / task_status, 2026 id / status, at the top or under `data`) and
+// the ids of POST /tasks.
+error_code normalizer::impl::scan_request_for_call(od::object obj, event::event& ev) {
+  task_fields top, legacy;
+  error_code e = for_each_member(obj, [&](std::string_view key, od::value fv) {
+    if (key == "model_name" || (key == "model" && ev.model.empty())) {
+      ev.model = scalar_text(fv);
+    } else if (key == "external_task_id") {
+      call.external_task_id = scalar_text(fv);
+    } else if (key == "callback_url") {
+      call.callback_url = scalar_text(fv);
+    } else if (key == "task_id") {
+      legacy.id = scalar_text(fv);
+    } else if (key == "task_status") {
+      legacy.status = scalar_text(fv);
+    } else if (key == "id") {
+      top.id = scalar_text(fv);
+    } else if (key == "status") {
+      top.status = scalar_text(fv);
+    } else if (key == "data") {
+      task_fields t;
+      od::json_type type;
+      if (!fv.type().get(type) && type == od::json_type::object) {
+        if (auto err = scan_task(fv, t)) return err;
+        if (!t.id.empty()) call.request_tasks.push_back({t.id, t.status});
+      }
+    } else if (key == "task_ids") {
+      od::array ids;
+      if (fv.get_array().get(ids) == simdjson::SUCCESS) {
+        for (auto item : ids) {
+          od::value iv;
+          if (auto err = item.get(iv)) return err;
+          std::string_view id = scalar_text(iv);
+          if (!id.empty()) call.request_tasks.push_back({id, {}});
+        }
+      }
+    }
+    return simdjson::SUCCESS;
+  });
+  const task_fields& named = !legacy.id.empty() ? legacy : top;
+  if (!named.id.empty()) {
+    call.request_tasks.insert(call.request_tasks.begin(), task_view{named.id, named.status});
+  }
+  return e;
 }
 
 error_code normalizer::impl::scan_envelope(od::object obj) {
@@ -576,21 +659,27 @@ error_code normalizer::impl::scan_data(od::value v) {
   od::array tasks;
   if (v.get_array().get(tasks) == simdjson::SUCCESS) {
     // 2026 task queries: a list; the first failed task, else the first.
-    bool first = true;
+    // The audit observes every element.
+    bool first = true, kept_failed = false;
     for (auto item : tasks) {
       od::value iv;
       if (auto e = item.get(iv)) return e;
       task_fields t;
       if (auto e = scan_task(iv, t)) return e;
+      if (capturing && !t.id.empty()) call.answer_tasks.push_back({t.id, t.status});
       bool failed = is_failed_status(t.status);
-      if (first || failed) keep(t);
+      if (first || (failed && !kept_failed)) keep(t);
       first = false;
-      if (failed) break;
+      if (failed) {
+        kept_failed = true;
+        if (!capturing) break;
+      }
     }
     return simdjson::SUCCESS;
   }
   task_fields t;
-  error_code e = scan_task(v, t);
+  error_code e = scan_task(v, t, capturing ? &call.answer_external_task_id : nullptr);
+  if (capturing && !t.id.empty()) call.answer_tasks.push_back({t.id, t.status});
   keep(t);
   return e;
 }
@@ -749,6 +838,24 @@ void normalizer::normalize(std::string_view text, size_t capacity, event::event&
   }
   m.apply_fields(ev);
   m.finish(ev);
+}
+
+void normalizer::capture_calls(bool on) { impl_->capturing = on; }
+
+const call_capture& normalizer::last_call() {
+  impl& m = *impl_;
+  if (!m.headers_loaded) {
+    m.load_headers();
+    m.headers_loaded = true;
+  }
+  m.call.authorization = m.has_authorization ? m.authorization : std::string_view();
+  switch (m.req_body.type) {
+    case body_ref::kind::json:
+    case body_ref::kind::form: m.call.request_body = m.raw_body(m.req_body); break;
+    case body_ref::kind::text: m.call.request_body = m.req_body.text; break;
+    case body_ref::kind::none: m.call.request_body = {}; break;
+  }
+  return m.call;
 }
 
 void normalizer::normalize_copy(std::string_view text, event::event& ev) {
@@ -1034,6 +1141,7 @@ void normalizer::impl::finish(event::event& ev) {
                                                : event::outcome::failure;
   if (ev.result != event::outcome::failure) return;
   load_headers();
+  headers_loaded = true;
   ev.request_headers_logged = request_header_count > 0;
   compute_message(ev);
   compute_auth(ev);

@@ -76,6 +76,11 @@ struct normalizer::impl {
   std::deque<std::vector<event::field_value>> list_pool;  // item field values
   od::parser item_parser;  // arrays whose elements rules test (any_item)
 
+  // The audit's captures (capture_calls): reset per record when on.
+  bool capturing = false;
+  bool headers_loaded = false;
+  call_capture call;
+
   // Per-record captures.
   std::string_view authorization;
   bool has_authorization = false;
@@ -131,6 +136,8 @@ struct normalizer::impl {
   error_code scan_data(od::value v);
   void finish_task(event::event& ev);
   error_code scan_request_body(od::object obj, event::event& ev);
+  error_code scan_request_for_call(od::object obj, event::event& ev);
+  void forget_body(int side);
   void analyze_text_bodies(event::event& ev);
   void finish(event::event& ev);
   void compute_message(event::event& ev);
