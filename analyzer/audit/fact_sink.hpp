@@ -99,6 +99,7 @@ class fact_sink {
     uint32_t client = 0;
   };
   flat_map<auth_slot> auth_cache_;
+  flat_map<auth_slot> issuer_cache_;   // by a 128-bit hash of a JWT's `iss`
   flat_map<uint32_t> endpoint_cache_;  // by hash of method and endpoint
   std::string last_source_;
   uint32_t last_source_index_ = 0;

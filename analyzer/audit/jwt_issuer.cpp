@@ -200,13 +200,19 @@ std::optional<std::string> jwt_issuer(std::string_view token, bool& is_jwt) {
   size_t b = token.find('.', a + 1);
   if (b == std::string_view::npos || b == a + 1) return std::nullopt;
   if (token.find('.', b + 1) != std::string_view::npos) return std::nullopt;
+  // A client's tokens share their header segment: the last valid one is
+  // remembered (per thread), so re-minted tokens decode only the payload.
+  thread_local std::string last_header;
+  std::string_view head = token.substr(0, a);
   std::string header, payload;
-  if (!b64url_decode(token.substr(0, a), header) ||
-      !b64url_decode(token.substr(a + 1, b - a - 1), payload)) {
+  std::optional<std::string> ignored, iss;
+  if (head != last_header) {
+    if (!b64url_decode(head, header) || !issuer_of(header, ignored)) return std::nullopt;
+    last_header.assign(head);
+  }
+  if (!b64url_decode(token.substr(a + 1, b - a - 1), payload) || !issuer_of(payload, iss)) {
     return std::nullopt;
   }
-  std::optional<std::string> ignored, iss;
-  if (!issuer_of(header, ignored) || !issuer_of(payload, iss)) return std::nullopt;
   is_jwt = true;
   return iss;
 }

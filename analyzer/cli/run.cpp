@@ -132,7 +132,7 @@ bool configure_audit(const options& o, analyze_config& c) {
   // The facts in memory before a sorted run is spilled to $TMPDIR: a
   // share of the 256 MiB budget per worker.
   unsigned workers = std::max(1u, c.request.pipeline.threads);
-  audit.store.memory_budget = (size_t{160} << 20) / workers;
+  audit.store.memory_budget = audit.merged_budget / workers;
   if (on) c.request.audit = audit;
   return true;
 }

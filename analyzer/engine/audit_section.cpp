@@ -248,7 +248,9 @@ void audit_sink::add(const record_fact& f, std::string& /*ordered*/) {
 void audit_sink::finish(run_state& state) {
   auto* mine = static_cast<audit_section*>(state.section(audit_section::section_name));
   if (mine == nullptr) {
-    auto fresh = std::make_unique<audit_section>(config_.request.thresholds, config_.request.store);
+    audit::store_options whole = config_.request.store;
+    whole.memory_budget = std::max(whole.memory_budget, config_.request.merged_budget);
+    auto fresh = std::make_unique<audit_section>(config_.request.thresholds, whole);
     mine = fresh.get();
     state.sections.push_back(std::move(fresh));
     std::sort(state.sections.begin(), state.sections.end(),

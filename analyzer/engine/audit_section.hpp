@@ -39,6 +39,9 @@ std::optional<int64_t> parse_duration(std::string_view text);
 struct audit_request {
   audit_thresholds thresholds;
   audit::store_options store;  // per worker: memory before a run is spilled
+  /// The run's store, which the workers' facts move into: its budget is
+  /// the whole (the workers' stores are empty by then).
+  size_t merged_budget = size_t{160} << 20;
 };
 
 class audit_section final : public state_section {

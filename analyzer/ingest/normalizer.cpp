@@ -842,12 +842,140 @@ void normalizer::normalize(std::string_view text, size_t capacity, event::event&
 
 void normalizer::capture_calls(bool on) { impl_->capturing = on; }
 
+namespace {
+
+enum class scan_result { found, absent, unsure };
+
+/// A JSON string's content at raw[i] == '"' (no escapes): its end in `end`.
+bool plain_string(std::string_view raw, size_t i, std::string_view& out, size_t& end) {
+  const char* begin = raw.data() + i + 1;
+  size_t left = raw.size() - i - 1;
+  const auto* close = static_cast<const char*>(std::memchr(begin, '"', left));
+  if (close == nullptr) return false;
+  size_t len = static_cast<size_t>(close - begin);
+  if (std::memchr(begin, '\\', len) != nullptr) return false;
+  out = {begin, len};
+  end = i + 2 + len;
+  return true;
+}
+
+/// Whether `raw` holds `name` (lower case, with a '-' at `dash`) in any
+/// letter case: found through the dash, by memchr.
+bool holds_dashed(std::string_view raw, std::string_view name, size_t dash) {
+  size_t from = dash;
+  while (from < raw.size()) {
+    const auto* p = static_cast<const char*>(std::memchr(raw.data() + from, '-', raw.size() - from));
+    if (p == nullptr) return false;
+    size_t at = static_cast<size_t>(p - raw.data());
+    if (at >= dash && at - dash + name.size() <= raw.size() &&
+        core::iequals(raw.substr(at - dash, name.size()), name)) {
+      return true;
+    }
+    from = at + 1;
+  }
+  return false;
+}
+
+/// The value of one header in the raw JSON the log kept the headers as
+/// (`{"Name": "value"}` or `[{"name": ..., "value": ...}]`), without
+/// parsing it: successful calls need only two headers of the audit. The
+/// first one given wins. `unsure` (parse it then) for escapes, a list of
+/// values, or text that ends early.
+scan_result scan_header(std::string_view raw, std::string_view name, std::string_view& value) {
+  size_t dash = name.find('-');
+  if (dash != std::string_view::npos && !holds_dashed(raw, name, dash)) return scan_result::absent;
+  const size_t n = raw.size();
+  bool named = false, have_value = false;
+  std::string_view item_value;
+  size_t i = 0;
+  while (i < n) {
+    i = raw.find_first_of("\"}", i);
+    if (i == std::string_view::npos) break;
+    if (raw[i] == '}') {
+      named = have_value = false;
+      ++i;
+      continue;
+    }
+    std::string_view key;
+    size_t at = 0;
+    if (!plain_string(raw, i, key, at)) return scan_result::unsure;
+    while (at < n && core::is_space(raw[at])) ++at;
+    if (at >= n || raw[at] != ':') {
+      i = at;
+      continue;
+    }
+    ++at;
+    while (at < n && core::is_space(raw[at])) ++at;
+    if (at >= n) return scan_result::unsure;
+    std::string_view v;
+    if (raw[at] == '"') {
+      if (!plain_string(raw, at, v, at)) return scan_result::unsure;
+    } else if (raw[at] == '[' || raw[at] == '{') {
+      if (core::iequals(key, name) || key == "value") return scan_result::unsure;
+      i = at + 1;  // a container under another key: read on inside it
+      continue;
+    } else {
+      size_t e = at;
+      while (e < n && raw[e] != ',' && raw[e] != '}' && raw[e] != ']') ++e;
+      v = core::trim(raw.substr(at, e - at));
+      at = e;
+    }
+    if (core::iequals(key, name)) {
+      value = v;
+      return scan_result::found;
+    }
+    if (key == "name" && core::iequals(v, name)) {
+      named = true;
+      if (have_value) {
+        value = item_value;
+        return scan_result::found;
+      }
+    } else if (key == "value") {
+      item_value = v;
+      have_value = true;
+      if (named) {
+        value = v;
+        return scan_result::found;
+      }
+    }
+    i = at;
+  }
+  return scan_result::absent;
+}
+
+}  // namespace
+
+// The audit reads two headers of every call: Authorization (to hash) and
+// Retry-After. A failure's headers were parsed already; a success's are
+// scanned in place, or parsed when the scan is unsure.
+void normalizer::impl::load_call_headers() {
+  if (headers_loaded) return;
+  headers_loaded = true;
+  std::string_view auth, retry;
+  scan_result a = headers_raw[0].empty() ? scan_result::absent
+                                         : scan_header(headers_raw[0], "authorization", auth);
+  scan_result r = headers_raw[1].empty() ? scan_result::absent
+                                         : scan_header(headers_raw[1], "retry-after", retry);
+  if (a == scan_result::unsure || r == scan_result::unsure) return load_headers();
+  if (a == scan_result::found) {
+    authorization = auth;
+    has_authorization = true;
+  }
+  call.retry_after = retry;
+  for (const auto& [f, v] : named_headers) {
+    if (f->field == profile::target::request_header && core::iequals(f->header, "authorization")) {
+      authorization = v;
+      has_authorization = true;
+    } else if (f->field == profile::target::response_header &&
+               core::iequals(f->header, "retry-after")) {
+      call.retry_after = v;
+    }
+  }
+}
+
 const call_capture& normalizer::last_call() {
   impl& m = *impl_;
-  if (!m.headers_loaded) {
-    m.load_headers();
-    m.headers_loaded = true;
-  }
+  m.load_call_headers();
   m.call.authorization = m.has_authorization ? m.authorization : std::string_view();
   switch (m.req_body.type) {
     case body_ref::kind::json:

@@ -138,6 +138,7 @@ struct normalizer::impl {
   error_code scan_request_body(od::object obj, event::event& ev);
   error_code scan_request_for_call(od::object obj, event::event& ev);
   void forget_body(int side);
+  void load_call_headers();
   void analyze_text_bodies(event::event& ev);
   void finish(event::event& ev);
   void compute_message(event::event& ev);

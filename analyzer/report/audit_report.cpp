@@ -223,8 +223,8 @@ void write_audit_text(std::string& out, const summary& s, bool color) {
     out += "\n  " + wrap("2", "clients (calls, failures, peak tasks in flight):") + "\n";
     for (size_t i = 0; i < r.clients.size() && i < listed_clients; ++i) {
       const auto& c = r.clients[i];
-      out += fmt::format("    {}  {} calls, {} failures, peak {} in flight\n", c.id,
-                         group_thousands(c.calls), group_thousands(c.failures), c.peak_in_flight);
+      out += fmt::format("    {}  {}, {}, peak {} in flight\n", c.id, count_of(c.calls, "call"),
+                         count_of(c.failures, "failure"), c.peak_in_flight);
     }
     if (r.clients.size() > listed_clients) {
       out += wrap("2", fmt::format("    … and {} more clients (see --format json)\n",
