@@ -28,7 +28,9 @@ enum class gate_metric { failure_rate, category, cause, unclassified, malformed,
 /// How each kind of condition starts, for shell completion: an id follows
 /// the ones ending in `:`, an operator and a number follows the others.
 inline constexpr std::string_view fail_on_starts[] = {
-    "failure-rate>", "category:", "cause:", "unclassified>", "malformed>", "audit:", "orphaned>"};
+    "failure-rate>", "category:", "cause:", "unclassified>", "malformed>",
+    "audit:retry_non_retryable>", "audit:retry_after_ignored>", "audit:no_backoff>",
+    "audit:poll_too_fast>", "audit:orphaned_task>", "audit:duplicate_submission>", "orphaned>"};
 enum class gate_op { gt, ge, lt, le, eq };
 
 struct fail_on_condition {

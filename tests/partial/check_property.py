@@ -17,7 +17,11 @@ random tree (`merge --partial` of random groups, in random order), renders
 the final JSON report and compares it with the whole run's: byte for byte
 for file and byte-range splits (generated_at is pinned); for shards cut into
 new files, apart from what the contract allows there: `inputs`, and the
-files and lines that examples cite.
+files and lines that examples cite. Every run is audited (`--audit`, the
+generated audit traffic among the inputs): for file and byte-range splits the
+audit is part of the byte-for-byte comparison; for new files it is left out,
+as the clients known only by their input's path are then one per new file
+(tests/audit/check_cli.py compares those splits of credentialed traffic).
 
     check_property.py BINARY PROJECT_ROOT [TRIALS] [SEED]
 """
@@ -101,6 +105,7 @@ def strip_locations(report):
     that examples cite."""
     report = json.loads(report)
     report.pop("inputs", None)
+    report.pop("audit", None)
     examples = [e for c in report["causes"] for e in c["examples"]]
     examples += report["malformed"]["examples"]
     examples += [t["example"] for t in report["unexplained"]["templates"] if t["example"]]
@@ -164,7 +169,7 @@ def main():
     samples = sorted(os.path.relpath(os.path.join(d, f), root)
                      for d, _, fs in os.walk(os.path.join(root, "samples"))
                      for f in fs if f.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".har")))
-    inputs = ["tests/corpus/labelled.jsonl"] + samples
+    inputs = ["tests/corpus/labelled.jsonl", "tests/data/audit/generated/traffic.jsonl"] + samples
     jsonl = [f for f in inputs if not f.endswith(".har")]
     plain = [f for f in inputs if f.endswith(".jsonl")]
     failures = 0
@@ -172,13 +177,13 @@ def main():
         r = Runner(binary, root, tmp)
         # The shards of line and time splits are new files: each detects its
         # input profile from its own first records (they agree here).
-        kept = r.run(["analyze", "-f", "json"] + inputs)
+        kept = r.run(["analyze", "-f", "json", "--audit"] + inputs)
         whole = {"kept": kept, "cut": strip_locations(kept)}
         kinds = ["file", "byte-range", "line", "time"]
         for t in range(trials):
             kind = kinds[t % len(kinds)]
             cut = kind in ("line", "time")
-            got, shards = trial(r, rng, kind, inputs, jsonl, plain, [])
+            got, shards = trial(r, rng, kind, inputs, jsonl, plain, ["--audit"])
             same = strip_locations(got) == whole["cut"] if cut else got == whole["kept"]
             print(f"{'ok  ' if same else 'FAIL'} trial {t}: {kind}, {shards} shards")
             if not same:
