@@ -169,7 +169,7 @@ def main():
     ap.add_argument("--audit", action="store_true",
                     help="analyze --audit: the page must also hold the Audit section and its "
                          "in-flight charts")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     if not os.path.exists(CHROMIUM):
         print(f"SKIP: {CHROMIUM} is absent (apt-get install chromium)")
         return SKIP
