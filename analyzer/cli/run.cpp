@@ -318,9 +318,10 @@ exit_code deliver(const options& o, const engine::run_state& state,
     }
   }
   std::vector<std::string> notes;
-  auto s = engine::build_summary(state, notes);
-  // The notes are about the report (its inputs' lines): none when only a partial is written.
+  // The notes are about the report (its inputs' lines): none when only a partial is written;
+  // nor is the audit run then, unless a gate needs it.
   bool report = o.partial.empty() || !o.output.empty();
+  auto s = engine::build_summary(state, notes, report || engine::needs_audit(gate));
   if (report) {
     for (const auto& n : notes) print_warning(n);
   }

@@ -106,7 +106,8 @@ std::vector<cause_info> cause_table(const rules::ruleset& rules) {
   return out;
 }
 
-report::summary build_summary(const run_state& state, std::vector<std::string>& notes) {
+report::summary build_summary(const run_state& state, std::vector<std::string>& notes,
+                              bool audit) {
   report::summary s;
   s.agg = &state.agg;
   s.rule_count = static_cast<int>(state.meta.rule_count);
@@ -117,7 +118,7 @@ report::summary build_summary(const run_state& state, std::vector<std::string>& 
   fill_causes(s, state);
   fill_unexplained(s);
   report::fill_timeline(s);
-  s.audit = run_state_audit(state, s.sources);
+  if (audit) s.audit = run_state_audit(state, s.sources);
   return s;
 }
 

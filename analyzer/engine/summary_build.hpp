@@ -23,6 +23,9 @@ std::vector<cause_info> cause_table(const rules::ruleset& rules);
 /// aggregate). `notes` receives a warning per gap in a file's byte ranges
 /// (their lines are then counted from the range, see manifest.hpp).
 /// tool_version, generated_at, show_prompts and gate are the caller's.
-report::summary build_summary(const run_state& state, std::vector<std::string>& notes);
+/// `audit` false: the audit is not run (a shard that writes only its
+/// partial and gates on no audit condition).
+report::summary build_summary(const run_state& state, std::vector<std::string>& notes,
+                              bool audit = true);
 
 }  // namespace analyzer::engine
