@@ -21,7 +21,12 @@ On the generated traffic (tests/data/audit/generated, 18 scripted clients):
    examples cite (every client here has a credential, so client identity
    does not depend on the file). Merging an audited partial with one that
    is not, or one audited with other thresholds, is refused.
+5. Other input shapes: the same calls as a HAR file (headers as lists, bodies
+   as text, `time` for the duration) and as JSON Lines whose bodies are
+   strings holding JSON, `status_code` and `time` in epoch ms give the same
+   audit apart from the positions examples cite.
 """
+import datetime
 import json
 import os
 import random
@@ -210,6 +215,64 @@ def refusals(r, traffic, problems):
             problems.append(f"merge of an audited partial and one with {name}: {p.stderr.decode()!r}")
 
 
+def as_har(lines):
+    entries = []
+    for l in lines:
+        r = json.loads(l)
+        req, resp = r["request"], r.get("response", {})
+        def hdrs(h):
+            return [{"name": k, "value": v} for k, v in (h or {}).items()]
+        e = {"startedDateTime": r["ts"], "time": r.get("duration_ms", 0),
+             "request": {"method": req["method"], "url": req["url"], "httpVersion": "HTTP/1.1",
+                         "headers": hdrs(req.get("headers")), "queryString": [], "cookies": [],
+                         "headersSize": -1, "bodySize": -1},
+             "response": {"status": resp.get("status", 0), "statusText": "", "httpVersion": "HTTP/1.1",
+                          "headers": hdrs(resp.get("headers")), "cookies": [], "redirectURL": "",
+                          "headersSize": -1, "bodySize": -1,
+                          "content": {"size": 0, "mimeType": "application/json"}},
+             "cache": {}, "timings": {"send": 0, "wait": r.get("duration_ms", 0), "receive": 0}}
+        if "body" in req:
+            e["request"]["postData"] = {"mimeType": "application/json",
+                                        "text": json.dumps(req["body"], separators=(",", ":"))}
+        if "body" in resp:
+            e["response"]["content"]["text"] = json.dumps(resp["body"], separators=(",", ":"))
+        entries.append(e)
+    return json.dumps({"log": {"version": "1.2", "creator": {"name": "check_cli", "version": "1"},
+                               "entries": entries}}, indent=1).encode()
+
+
+def as_strings(lines):
+    """Bodies as strings holding JSON (spaced), status_code, epoch-ms time."""
+    out = []
+    for l in lines:
+        r = json.loads(l)
+        ms = int(datetime.datetime.fromisoformat(r.pop("ts").replace("Z", "+00:00")).timestamp() * 1000)
+        r = {"time": ms, **r}
+        for side in ("request", "response"):
+            part = r.get(side)
+            if part and "body" in part:
+                part["body"] = json.dumps(part["body"], indent=1)
+        if "response" in r and "status" in r["response"]:
+            r["response"]["status_code"] = r["response"].pop("status")
+        out.append(json.dumps(r).encode() + b"\n")
+    return b"".join(out)
+
+
+def shapes(r, traffic, problems):
+    whole = r.run(["analyze", "-f", "json", "--audit", traffic]).stdout
+    lines = open(os.path.join(r.root, traffic), "rb").read().splitlines()
+    for name, data in [("traffic.har", as_har(lines)), ("strings.jsonl", as_strings(lines))]:
+        path = r.file(name, data)
+        got = r.run(["analyze", "-f", "json", "--audit", path]).stdout
+        if without_locations(got) != without_locations(whole):
+            problems.append(f"the audit of the traffic as {name} differs from the canonical file's")
+            r.file("want", without_locations(whole).encode()), r.file("got", without_locations(got).encode())
+            print(subprocess.run(["diff", os.path.join(r.tmp, "want"), os.path.join(r.tmp, "got")],
+                                 capture_output=True, text=True).stdout[:3000])
+        else:
+            print(f"ok   {name}: the same audit")
+
+
 def main():
     binary, root = sys.argv[1], sys.argv[2]
     trials = int(sys.argv[3]) if len(sys.argv) > 3 else 18
@@ -227,6 +290,7 @@ def main():
         gates(r, traffic, expected, problems)
         splits(r, rng, traffic, trials, problems)
         refusals(r, traffic, problems)
+        shapes(r, traffic, problems)
         for p in problems:
             print("check_cli: " + p, file=sys.stderr)
         if not problems:
