@@ -83,7 +83,7 @@ std::optional<std::string> audit_lines(const options& o, const target& t, const 
   std::string error;
   auto state = engine::run_analysis(req, error);
   if (!state) return std::string();
-  auto result = engine::run_state_audit(*state, {}, true);
+  auto result = engine::run_state_audit(*state, {}, true, false);
   if (!result) return std::string();
   std::string out = fmt::format("\naudit  (of all of {}: {} calls; thresholds as analyze --audit)\n",
                                 t.path, result->calls);

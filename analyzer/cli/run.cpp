@@ -321,7 +321,10 @@ exit_code deliver(const options& o, const engine::run_state& state,
   // The notes are about the report (its inputs' lines): none when only a partial is written;
   // nor is the audit run then, unless a gate needs it.
   bool report = o.partial.empty() || !o.output.empty();
-  auto s = engine::build_summary(state, notes, report || engine::needs_audit(gate));
+  auto detail = !report && !engine::needs_audit(gate) ? engine::audit_detail::none
+                : o.format == "html" && report          ? engine::audit_detail::charts
+                                                        : engine::audit_detail::counts;
+  auto s = engine::build_summary(state, notes, detail);
   if (report) {
     for (const auto& n : notes) print_warning(n);
   }

@@ -184,7 +184,8 @@ void resolve_sources(audit::audit_result& r, const run_state& state,
 }  // namespace
 
 std::shared_ptr<const audit::audit_result> run_state_audit(
-    const run_state& state, const std::vector<report::source_view>& sources, bool keep_marks) {
+    const run_state& state, const std::vector<report::source_view>& sources, bool keep_marks,
+    bool series) {
   const audit_section* sec = audit_of(state);
   if (sec == nullptr) return nullptr;
   audit::audit_options o = audit_options_for(sec->thresholds, 2);
@@ -193,7 +194,7 @@ std::shared_ptr<const audit::audit_result> run_state_audit(
   // whole number of minutes (the same for any split: the span is the run's).
   int64_t span = 0;
   if (state.agg.first_ts && state.agg.last_ts) span = *state.agg.last_ts - *state.agg.first_ts;
-  o.series_bucket_ms = std::max<int64_t>(60'000, (span / 120 + 59'999) / 60'000 * 60'000);
+  if (series) o.series_bucket_ms = std::max<int64_t>(60'000, (span / 120 + 59'999) / 60'000 * 60'000);
   auto result = std::make_shared<audit::audit_result>(audit::run_audit(sec->store, o));
   resolve_sources(*result, state, sources);
   return result;

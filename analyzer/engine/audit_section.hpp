@@ -77,9 +77,10 @@ audit::audit_options audit_options_for(const audit_thresholds& t, size_t threads
 /// Runs the audit over the state's facts (null when it has none). Records
 /// are cited as reports cite them: a byte-range shard's lines at their true
 /// numbers in its file (`sources` by manifest index, summary_build.hpp).
+/// `series`: also the per-client in-flight series (the HTML report's chart).
 std::shared_ptr<const audit::audit_result> run_state_audit(
     const run_state& state, const std::vector<report::source_view>& sources,
-    bool keep_marks = false);
+    bool keep_marks = false, bool series = true);
 
 /// Names for the facts' inputs, by manifest index, and what a record's
 /// cause is to the audit.

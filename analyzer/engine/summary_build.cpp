@@ -107,7 +107,7 @@ std::vector<cause_info> cause_table(const rules::ruleset& rules) {
 }
 
 report::summary build_summary(const run_state& state, std::vector<std::string>& notes,
-                              bool audit) {
+                              audit_detail audit) {
   report::summary s;
   s.agg = &state.agg;
   s.rule_count = static_cast<int>(state.meta.rule_count);
@@ -118,7 +118,9 @@ report::summary build_summary(const run_state& state, std::vector<std::string>& 
   fill_causes(s, state);
   fill_unexplained(s);
   report::fill_timeline(s);
-  if (audit) s.audit = run_state_audit(state, s.sources);
+  if (audit != audit_detail::none) {
+    s.audit = run_state_audit(state, s.sources, false, audit == audit_detail::charts);
+  }
   return s;
 }
 
