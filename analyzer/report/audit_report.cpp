@@ -110,6 +110,10 @@ void json_position(json_writer& w, const audit_result& r, const audit::record_po
   if (p.entry >= 0) w.value(p.entry); else w.null();
 }
 
+/// The earlier call, as "line 23" / "entry 4" when it is in the same input.
+std::string earlier_position(const audit_result& r, const audit::record_pos& at,
+                             const audit::record_pos& earlier);
+
 }  // namespace
 
 std::string audit_position(const audit_result& r, const audit::record_pos& p) {
@@ -117,6 +121,15 @@ std::string audit_position(const audit_result& r, const audit::record_pos& p) {
   if (p.line >= 0) return fmt::format("{}:{}", path, p.line);
   return fmt::format("{}#{}", path, std::max<int64_t>(p.entry, 0));
 }
+
+namespace {
+std::string earlier_position(const audit_result& r, const audit::record_pos& at,
+                             const audit::record_pos& earlier) {
+  if (earlier.source != at.source) return audit_position(r, earlier);
+  return earlier.line >= 0 ? fmt::format("line {}", earlier.line)
+                           : fmt::format("entry {}", std::max<int64_t>(earlier.entry, 0));
+}
+}  // namespace
 
 void write_audit_json(json_writer& w, const summary& s) {
   if (!s.audit) return;
@@ -215,7 +228,7 @@ void write_audit_text(std::string& out, const summary& s, bool color) {
       const auto& ex = d->examples[i];
       out += "      " + wrap("2", "e.g.") + " " + audit_position(r, ex.at) + "  " + ex.client;
       if (!ex.request_id.empty()) out += "  " + log_text(ex.request_id);
-      if (ex.earlier) out += wrap("2", "  (after " + audit_position(r, *ex.earlier) + ")");
+      if (ex.earlier) out += wrap("2", "  (after " + earlier_position(r, ex.at, *ex.earlier) + ")");
       out += "\n";
     }
   }
@@ -260,7 +273,7 @@ void write_audit_markdown(std::string& out, const summary& s) {
       for (const auto& ex : d->examples) {
         out += fmt::format("| `{}` | `{}` | {} | {} |\n", audit_position(r, ex.at), ex.client,
                            ex.request_id.empty() ? "-" : markdown_escape(log_text(ex.request_id)),
-                           ex.earlier ? "`" + audit_position(r, *ex.earlier) + "`" : "-");
+                           ex.earlier ? earlier_position(r, ex.at, *ex.earlier) : "-");
       }
     }
   }
@@ -280,7 +293,7 @@ namespace {
 /// failures (1303) in it, for one client.
 std::string in_flight_svg(const audit::client_result& c, int64_t first_ms, int64_t last_ms,
                           int64_t bucket_ms) {
-  constexpr int width = 640, height = 90, pad = 4;
+  constexpr int width = 640, height = 60, pad = 4;
   int64_t peak = 1, fails = 1;
   for (const auto& p : c.series) {
     peak = std::max(peak, p.peak);
@@ -294,17 +307,21 @@ std::string in_flight_svg(const audit::client_result& c, int64_t first_ms, int64
       width, height, width, height, html_escape(c.id));
   for (const auto& p : c.series) {
     if (p.concurrency_failures == 0) continue;
-    double h = (height - 2 * pad) * static_cast<double>(p.concurrency_failures) / static_cast<double>(fails);
+    double h = (height - 2 * pad - 14) * static_cast<double>(p.concurrency_failures) / static_cast<double>(fails);
     out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#d64545" opacity="0.45"><title>{}: {} concurrency failures</title></rect>)",
-                       x(p.start_ms), height - pad - h, bw, h, utc_minute(p.start_ms),
+                       x(p.start_ms), height - pad - h, std::max(2.0, bw), h, utc_minute(p.start_ms),
                        p.concurrency_failures);
   }
-  std::string points;
+  // Tasks in flight: a bar per interval with activity, as high as its peak.
   for (const auto& p : c.series) {
-    double y = height - pad - (height - 2 * pad) * static_cast<double>(p.peak) / static_cast<double>(peak);
-    points += fmt::format("{:.1f},{:.1f} {:.1f},{:.1f} ", x(p.start_ms), y, x(p.start_ms) + bw, y);
+    if (p.peak == 0) continue;
+    double h = (height - 2 * pad - 14) * static_cast<double>(p.peak) / static_cast<double>(peak);
+    out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#2f6fb3" opacity="0.8"><title>{}: {} in flight at most</title></rect>)",
+                       x(p.start_ms), height - pad - h, std::max(2.0, bw * 0.8), h,
+                       utc_minute(p.start_ms), p.peak);
   }
-  out += fmt::format(R"(<polyline points="{}" fill="none" stroke="#2f6fb3" stroke-width="1.5"/>)", points);
+  out += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999" stroke-width="1"/>)",
+                     pad, height - pad, width - pad, height - pad);
   out += fmt::format(R"(<text x="{}" y="12" font-size="10" fill="#555">peak {} in flight</text></svg>)",
                      pad, c.peak_in_flight);
   return out;
@@ -340,7 +357,7 @@ void write_audit_html(std::string& out, const summary& s) {
                          html_escape(audit_position(r, ex.at)), utc_seconds(ex.ts_ms),
                          html_escape(ex.client),
                          ex.request_id.empty() ? "-" : html_escape(log_text(ex.request_id)),
-                         ex.earlier ? "<code>" + html_escape(audit_position(r, *ex.earlier)) + "</code>"
+                         ex.earlier ? html_escape(earlier_position(r, ex.at, *ex.earlier))
                                     : std::string("-"));
     }
     out += "</tbody></table></article>";
@@ -356,8 +373,8 @@ void write_audit_html(std::string& out, const summary& s) {
       }
     }
     out += "<h3>Tasks in flight per client</h3><p class=\"meta\">The most tasks in flight at one "
-           "instant per interval (line) against the concurrency-limit failures (1303) in it "
-           "(bars).</p><table><thead><tr><th>Client</th><th class=\"num\">Calls</th>"
+           "instant per interval (blue) against the concurrency-limit failures (1303) in it "
+           "(red), over the whole window.</p><table><thead><tr><th>Client</th><th class=\"num\">Calls</th>"
            "<th class=\"num\">Failures</th><th class=\"num\">Peak in flight</th><th>In flight "
            "over time</th></tr></thead><tbody>";
     for (size_t i = 0; i < r.clients.size() && i < listed_clients; ++i) {
