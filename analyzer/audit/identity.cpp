@@ -56,6 +56,8 @@ std::optional<client_identity> client_from_authorization(std::string_view value)
   return hashed(v);
 }
 
+client_identity client_from_issuer(std::string_view iss) { return hashed(iss); }
+
 client_identity client_from_hint(std::string_view value) {
   return {"=" + std::string(value), std::string(value)};
 }

@@ -31,6 +31,9 @@ struct client_identity {
 /// a value a logger redacted (`REDACTED`, `[Filtered]`, `***`, ...).
 std::optional<client_identity> client_from_authorization(std::string_view value);
 
+/// The identity of a JWT whose `iss` is `iss` (client_from_authorization's).
+client_identity client_from_issuer(std::string_view iss);
+
 /// A profile's `client` field, shown as it is.
 client_identity client_from_hint(std::string_view value);
 

@@ -43,6 +43,34 @@ void add_partial_options(CLI::App& app, options& o) {
                "merged or diffed later");
 }
 
+/// The audit: on, and its thresholds (durations: 1500ms, 2s, 30m, 1.5h).
+void add_audit_options(CLI::App& app, options& o, bool explain) {
+  if (explain) {
+    app.add_flag("--no-audit", o.no_audit,
+                 "Do not audit the record's input (by default explain says which audit "
+                 "findings count the record, which reads the whole input)");
+  } else {
+    app.add_flag("--audit", o.audit,
+                 "Also audit task lifecycles and the client's own behaviour (retries of what "
+                 "cannot succeed, ignored Retry-After, no backoff, fast polling, orphaned tasks, "
+                 "duplicate submissions); on with any --audit-* option or audit gate");
+  }
+  app.add_option("--audit-grace", o.audit_grace,
+                 "A task with no terminal state is orphaned when its last observation is more "
+                 "than this before the end of the logs (default 30m)")
+      ->type_name("DURATION");
+  app.add_option("--audit-poll-min", o.audit_poll_min,
+                 "poll_too_fast: a task's mean poll interval below this (default 2s)")
+      ->type_name("DURATION");
+  app.add_option("--audit-retry-window", o.audit_retry_window,
+                 "retry_non_retryable: a retry at most this long after the failure (default 600s)")
+      ->type_name("DURATION");
+  app.add_option("--audit-duplicate-window", o.audit_duplicate_window,
+                 "duplicate_submission: an equal accepted create at most this long before "
+                 "(default 120s)")
+      ->type_name("DURATION");
+}
+
 void add_profile_options(CLI::App& app, options& o, bool force) {
   app.add_option("--profiles", o.profile_paths,
                  "Extra input profile file or folder, after the bundled set; a profile "
@@ -100,8 +128,10 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   analyze->add_option("--fail-on", o.fail_on,
                       "Exit 1 when COND holds, e.g. 'failure-rate>5%', "
                       "'cause:billing.insufficient_credits>=1', 'category:auth>0', "
-                      "'unclassified>0', 'malformed>=10' (ops > >= < <= ==; repeatable)")
+                      "'unclassified>0', 'malformed>=10', 'audit:retry_non_retryable>0', "
+                      "'orphaned>10' (ops > >= < <= ==; repeatable)")
       ->allow_extra_args(false)->type_name("COND");
+  add_audit_options(*analyze, o, false);
   analyze->add_option("--progress", o.progress,
                       "Progress line on stderr (auto: when stderr is a terminal)")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
@@ -192,6 +222,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
       ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}));
   explain->add_flag("--show-prompts", o.show_prompts,
                     "Show request prompts (first 200 characters); hidden by default");
+  add_audit_options(*explain, o, true);
   explain->callback([&] { o.cmd = command::explain; });
 
   CLI::App* completion = app.add_subcommand(

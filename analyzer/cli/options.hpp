@@ -50,6 +50,10 @@ struct options {
   uint64_t max_rule_nodes = 100000;
   std::string color = "auto";
   std::vector<std::string> fail_on;  // raw --fail-on conditions
+  bool audit = false;                // --audit (also on with an audit gate or threshold)
+  bool no_audit = false;             // explain --no-audit
+  // The audit's thresholds as given (empty: the contract's default).
+  std::string audit_grace, audit_poll_min, audit_retry_window, audit_duplicate_window;
   std::string progress = "auto";
   bool stats = false;
   bool show_prompts = false;

@@ -21,6 +21,7 @@
 #include "analyzer/cli/run_stats.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/engine/analysis.hpp"
+#include "analyzer/engine/audit_section.hpp"
 #include "analyzer/engine/fail_on.hpp"
 #include "analyzer/engine/inputs.hpp"
 #include "analyzer/engine/partial_codec.hpp"
@@ -160,6 +161,20 @@ bool configure_outputs(const options& o, const analyze_config& c) {
   return true;
 }
 
+/// --audit and its thresholds; an audit gate or threshold turns it on.
+bool configure_audit(const options& o, analyze_config& c) {
+  engine::audit_request audit;
+  bool given = false;
+  if (!parse_audit_thresholds(o, audit.thresholds, given)) return false;
+  bool on = o.audit || given || engine::needs_audit(c.gate);
+  // The facts in memory before a sorted run is spilled to $TMPDIR: a
+  // share of the 256 MiB budget per worker.
+  unsigned workers = std::max(1u, c.request.pipeline.threads);
+  audit.store.memory_budget = audit.merged_budget / workers;
+  if (on) c.request.audit = audit;
+  return true;
+}
+
 bool configure(const options& o, analyze_config& c) {
   if (!parse_gate(o.fail_on, c.gate) || !configure_window(o, c) || !configure_inputs(o, c) ||
       !configure_range(o, c) || !configure_outputs(o, c)) {
@@ -185,7 +200,7 @@ bool configure(const options& o, analyze_config& c) {
   // Events streamed to the same terminal would tear the progress line.
   bool events_on_tty = o.events == "-" && isatty(STDOUT_FILENO);
   c.progress = progress_wanted(o.progress) && !(o.progress == "auto" && events_on_tty);
-  return true;
+  return configure_audit(o, c);
 }
 
 /// The rules, or null after printing why not.
@@ -296,6 +311,26 @@ void report_gate(const std::vector<report::gate_result>& gate) {
 
 }  // namespace
 
+bool parse_audit_thresholds(const options& o, engine::audit_thresholds& t, bool& given) {
+  given = false;
+  for (auto [text, flag, out] :
+       {std::tuple{&o.audit_grace, "--audit-grace", &t.grace_ms},
+        std::tuple{&o.audit_poll_min, "--audit-poll-min", &t.poll_min_ms},
+        std::tuple{&o.audit_retry_window, "--audit-retry-window", &t.retry_window_ms},
+        std::tuple{&o.audit_duplicate_window, "--audit-duplicate-window", &t.duplicate_window_ms}}) {
+    if (text->empty()) continue;
+    auto ms = engine::parse_duration(*text);
+    if (!ms || (*ms == 0 && out == &t.poll_min_ms)) {
+      print_usage_error(fmt::format("invalid {} `{}`: give a duration such as 1500ms, 2s, 30m "
+                                    "or 1.5h", flag, *text));
+      return false;
+    }
+    *out = *ms;
+    given = true;
+  }
+  return true;
+}
+
 bool color_wanted(const options& o) {
   bool tty = o.output.empty() && isatty(STDOUT_FILENO);
   return o.color == "always" || (o.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
@@ -320,6 +355,16 @@ bool parse_gate(const std::vector<std::string>& texts,
 exit_code deliver(const options& o, const engine::run_state& state,
                   const std::vector<engine::fail_on_condition>& gate, bool color) {
   for (const auto& w : engine::unknown_id_warnings(gate, state.causes)) print_warning(w);
+  if (engine::needs_audit(gate) && engine::audit_of(state) == nullptr) {
+    print_usage_error("an audit gate (audit:<detector>, orphaned) needs audited partials: "
+                      "analyze every shard with --audit");
+    return exit_code::error;
+  }
+  if (const auto* a = engine::audit_of(state); a != nullptr && !a->error.empty()) {
+    print_error(fmt::format("the audit could not keep its facts: {} (set TMPDIR to a folder "
+                            "with space)", a->error));
+    return exit_code::error;
+  }
   bool failed = false;
   if (!o.partial.empty()) {
     auto form = o.partial_encoding == "base64" ? engine::partial_form::text
@@ -332,9 +377,13 @@ exit_code deliver(const options& o, const engine::run_state& state,
     }
   }
   std::vector<std::string> notes;
-  auto s = engine::build_summary(state, notes);
-  // The notes are about the report (its inputs' lines): none when only a partial is written.
+  // The notes are about the report (its inputs' lines): none when only a partial is written;
+  // nor is the audit run then, unless a gate needs it.
   bool report = o.partial.empty() || !o.output.empty();
+  auto detail = !report && !engine::needs_audit(gate) ? engine::audit_detail::none
+                : o.format == "html" && report          ? engine::audit_detail::charts
+                                                        : engine::audit_detail::counts;
+  auto s = engine::build_summary(state, notes, detail);
   if (report) {
     for (const auto& n : notes) print_warning(n);
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "analyzer/cli/options.hpp"
+#include "analyzer/engine/audit_section.hpp"
 #include "analyzer/engine/fail_on.hpp"
 #include "analyzer/engine/run_state.hpp"
 
@@ -30,6 +31,10 @@ int64_t now_ms();
 /// Every --fail-on condition; false after reporting each invalid one.
 bool parse_gate(const std::vector<std::string>& texts,
                 std::vector<engine::fail_on_condition>& gate);
+
+/// The --audit-* thresholds (contract defaults for those not given); `given`
+/// says whether any was. False after reporting an invalid one.
+bool parse_audit_thresholds(const options& o, engine::audit_thresholds& t, bool& given);
 
 /// Whether the text report gets colours (--color, a terminal, NO_COLOR).
 bool color_wanted(const options& o);

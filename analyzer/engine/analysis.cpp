@@ -151,6 +151,21 @@ std::optional<run_state> run_analysis(analysis_request req, std::string& error) 
     stage.sinks.push_back([&events] { return std::make_unique<events_sink>(events); });
   }
   for (const auto& make : req.extra_sinks) stage.sinks.push_back(make);
+  audit_sink_config audit;
+  if (req.audit) {
+    audit.rules = req.rules;
+    audit.request = *req.audit;
+    audit.source_names.resize(req.inputs.size());
+    for (size_t i = 0; i < req.inputs.size(); ++i) {
+      audit.source_names[stage.manifest_index[i]] = input_name(req.inputs[i]);
+    }
+    if (req.byte_range && req.inputs.size() == 1) {
+      audit.range_name = fmt::format("{}{}{}", input_name(req.inputs[0]), range_mark,
+                                     req.byte_range->start);
+    }
+    stage.capture_calls = true;
+    stage.sinks.push_back([&audit] { return std::make_unique<audit_sink>(audit); });
+  }
 
   std::vector<std::unique_ptr<ingest::chunk_worker>> workers;
   for (unsigned i = 0; i < std::max(1u, req.pipeline.threads); ++i) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/engine/audit_section.hpp"
 #include "analyzer/engine/record_stage.hpp"
 #include "analyzer/engine/run_state.hpp"
 #include "analyzer/engine/sinks.hpp"
@@ -44,6 +45,8 @@ struct analysis_request {
   std::function<void(std::string&&)> events;
   /// More capabilities' sinks (the audit's, later): one instance per worker.
   std::vector<sink_factory> extra_sinks;
+  /// The audit: every call's facts into the state's `audit` section.
+  std::optional<audit_request> audit;
 };
 
 /// Runs the analysis. nullopt, with `error` set, when a byte range cannot

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "analyzer/audit/audit.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/rules/rule.hpp"
 
@@ -36,11 +37,29 @@ bool valid_id(std::string_view id) {
 bool parse_subject(std::string_view left, fail_on_condition& c, std::string& error) {
   if (left.empty()) {
     error = "nothing before the operator: expected failure-rate, category:<id>, cause:<id>, "
-            "unclassified or malformed";
+            "unclassified, malformed, audit:<detector> or orphaned";
     return false;
   }
   if (left == "failure-rate") {
     c.metric = gate_metric::failure_rate;
+    return true;
+  }
+  if (left == "orphaned") {
+    c.metric = gate_metric::orphaned;
+    return true;
+  }
+  if (left.substr(0, 6) == "audit:") {
+    std::string_view id = core::trim(left.substr(6));
+    if (!audit::detector_named(id)) {
+      std::string known;
+      for (size_t i = 0; i < audit::detector_count; ++i) {
+        known += fmt::format("{}{}", i == 0 ? "" : ", ", audit::name_of(static_cast<audit::detector>(i)));
+      }
+      error = fmt::format("`{}` is not an audit detector (one of {})", id, known);
+      return false;
+    }
+    c.metric = gate_metric::audit;
+    c.id = std::string(id);
     return true;
   }
   if (left == "unclassified" || left == "malformed") {
@@ -64,7 +83,7 @@ bool parse_subject(std::string_view left, fail_on_condition& c, std::string& err
     return true;
   }
   error = fmt::format("unknown subject `{}`: expected failure-rate, category:<id>, cause:<id>, "
-                      "unclassified or malformed", left);
+                      "unclassified, malformed, audit:<detector> or orphaned", left);
   return false;
 }
 
@@ -197,6 +216,13 @@ double measure(const fail_on_condition& c, const report::summary& s) {
     case gate_metric::cause: return count_of(s.causes, c.id);
     case gate_metric::unclassified: return static_cast<double>(s.unclassified);
     case gate_metric::malformed: return static_cast<double>(agg.malformed);
+    case gate_metric::audit: {
+      if (!s.audit) return 0;
+      auto d = audit::detector_named(c.id);
+      return d ? static_cast<double>(s.audit->detectors[static_cast<size_t>(*d)].findings) : 0;
+    }
+    case gate_metric::orphaned:
+      return s.audit ? static_cast<double>(s.audit->tasks.orphaned) : 0;
   }
   return 0;
 }
@@ -209,6 +235,12 @@ std::vector<report::gate_result> evaluate_gate(const std::vector<fail_on_conditi
     out.push_back({c.text, v, compare(c.op, v, c.threshold)});
   }
   return out;
+}
+
+bool needs_audit(const std::vector<fail_on_condition>& conditions) {
+  return std::any_of(conditions.begin(), conditions.end(), [](const auto& c) {
+    return c.metric == gate_metric::audit || c.metric == gate_metric::orphaned;
+  });
 }
 
 bool gate_failed(const std::vector<report::gate_result>& results) {

@@ -6,7 +6,9 @@
 /// texts to show.
 ///
 /// Grammar (contract.md): `failure-rate<op><rate>`, `category:<id><op><n>`,
-/// `cause:<id><op><n>`, `unclassified<op><n>`, `malformed<op><n>`, with
+/// `cause:<id><op><n>`, `unclassified<op><n>`, `malformed<op><n>`, and the
+/// audit's `audit:<detector><op><n>` (its findings) and `orphaned<op><n>`
+/// (orphaned tasks), with
 /// `<op>` one of `>`, `>=`, `<`, `<=`, `==`. A rate is a percentage
 /// (`5%`, 0–100) or a fraction (`0.05`, 0–1); a count is a whole number.
 /// Spaces around the operator are allowed.
@@ -21,12 +23,14 @@
 
 namespace analyzer::engine {
 
-enum class gate_metric { failure_rate, category, cause, unclassified, malformed };
+enum class gate_metric { failure_rate, category, cause, unclassified, malformed, audit, orphaned };
 
 /// How each kind of condition starts, for shell completion: an id follows
 /// the ones ending in `:`, an operator and a number follows the others.
 inline constexpr std::string_view fail_on_starts[] = {
-    "failure-rate>", "category:", "cause:", "unclassified>", "malformed>"};
+    "failure-rate>", "category:", "cause:", "unclassified>", "malformed>",
+    "audit:retry_non_retryable>", "audit:retry_after_ignored>", "audit:no_backoff>",
+    "audit:poll_too_fast>", "audit:orphaned_task>", "audit:duplicate_submission>", "orphaned>"};
 enum class gate_op { gt, ge, lt, le, eq };
 
 struct fail_on_condition {
@@ -51,6 +55,9 @@ double measure(const fail_on_condition& c, const report::summary& s);
 /// One result per condition, in the given order.
 std::vector<report::gate_result> evaluate_gate(const std::vector<fail_on_condition>& conditions,
                                                const report::summary& s);
+
+/// Whether a condition needs the audit (audit:<detector>, orphaned).
+bool needs_audit(const std::vector<fail_on_condition>& conditions);
 
 /// True when any condition was met.
 bool gate_failed(const std::vector<report::gate_result>& results);

@@ -16,6 +16,7 @@
 
 #include "analyzer/aggregate/aggregator.hpp"
 #include "analyzer/event/event.hpp"
+#include "analyzer/ingest/normalizer.hpp"
 #include "analyzer/profile/profile.hpp"
 
 namespace analyzer::engine {
@@ -41,6 +42,9 @@ struct record_fact {
   int rule = -1;   // failure: the winning rule (-1: none, unclassified)
   int cause = -1;  // failure: its cause index (-1: unclassified)
   const profile::compiled_profile* profile = nullptr;  // the input's; null: none reads it
+  /// ok and failure, when the stage captures calls (the audit): what the
+  /// audit reads beyond the event. Null otherwise.
+  const ingest::call_capture* call = nullptr;
 };
 
 class record_sink {

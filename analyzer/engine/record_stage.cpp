@@ -14,6 +14,7 @@ namespace analyzer::engine {
 record_stage::record_stage(const stage_config& config)
     : config_(config), norm_(config.rules->plan(), config.max_depth) {
   for (const auto& make : config.sinks) sinks_.push_back(make());
+  norm_.capture_calls(config.capture_calls);
 }
 
 void record_stage::finish(run_state& state) {
@@ -150,6 +151,9 @@ void record_stage::handle_malformed(std::string_view why, std::string_view bytes
 void record_stage::emit(fact_kind kind, std::string_view bytes, int rule) {
   aggregate::record_bytes b(bytes);
   record_fact f{kind, ev_, b, rule, rule >= 0 ? config_.rules->cause_of(rule) : -1, profile_};
+  if (config_.capture_calls && (kind == fact_kind::ok || kind == fact_kind::failure)) {
+    f.call = &norm_.last_call();
+  }
   if (kind != fact_kind::skipped) ++counted_;
   for (auto& s : sinks_) s->add(f, *out_);
 }

@@ -29,6 +29,7 @@ struct stage_config {
   size_t max_depth = ingest::default_max_depth;
   ingest::progress_counters* progress = nullptr;  // records are added per chunk
   std::vector<sink_factory> sinks;                // one instance of each per worker
+  bool capture_calls = false;  // hand sinks each call's call_capture (the audit)
 };
 
 /// Frames a chunk's records (lines, HAR entries, an envelope's records),

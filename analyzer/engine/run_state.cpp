@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <tuple>
 
 namespace analyzer::engine {
 
@@ -35,6 +36,21 @@ std::string option_mismatch(const run_meta& a, std::string_view an, const run_me
              "run the same absolute time, as kt-dask does)";
     }
     return msg;
+  }
+  return {};
+}
+
+/// A capability's section in one state and not the other: its result would
+/// cover only some of the inputs.
+std::string missing_section(const run_state& a, std::string_view an, const run_state& b,
+                            std::string_view bn) {
+  for (auto [x, xn, y, yn] : {std::tuple{&a, an, &b, bn}, std::tuple{&b, bn, &a, an}}) {
+    for (const auto& sec : x->sections) {
+      if (y->section(sec->name()) != nullptr) continue;
+      return fmt::format("{} has a `{}` section and {} has none: make every partial with the "
+                         "same capabilities (e.g. analyze --{} for all or none)",
+                         xn, sec->name(), yn, sec->name());
+    }
   }
   return {};
 }
@@ -72,6 +88,9 @@ merge_result state_merger::add(run_state&& s, std::string_view name) {
   }
   run_state& t = *total_;
   if (auto why = incompatible(t, first_name_, s, name); !why.empty()) {
+    return {merge_outcome::refused, why};
+  }
+  if (auto why = missing_section(t, first_name_, s, name); !why.empty()) {
     return {merge_outcome::refused, why};
   }
   switch (compare_inputs(t.inputs, s.inputs)) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/engine/summary_build.hpp"
 
+#include "analyzer/engine/audit_section.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -106,7 +108,8 @@ std::vector<cause_info> cause_table(const rules::ruleset& rules) {
   return out;
 }
 
-report::summary build_summary(const run_state& state, std::vector<std::string>& notes) {
+report::summary build_summary(const run_state& state, std::vector<std::string>& notes,
+                              audit_detail audit) {
   report::summary s;
   s.agg = &state.agg;
   s.rule_count = static_cast<int>(state.meta.rule_count);
@@ -117,6 +120,9 @@ report::summary build_summary(const run_state& state, std::vector<std::string>& 
   fill_causes(s, state);
   fill_unexplained(s);
   report::fill_timeline(s);
+  if (audit != audit_detail::none) {
+    s.audit = run_state_audit(state, s.sources, false, audit == audit_detail::charts);
+  }
   return s;
 }
 

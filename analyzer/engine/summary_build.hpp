@@ -23,6 +23,12 @@ std::vector<cause_info> cause_table(const rules::ruleset& rules);
 /// aggregate). `notes` receives a warning per gap in a file's byte ranges
 /// (their lines are then counted from the range, see manifest.hpp).
 /// tool_version, generated_at, show_prompts and gate are the caller's.
-report::summary build_summary(const run_state& state, std::vector<std::string>& notes);
+/// How much of the audit a summary needs: none (a shard that writes only
+/// its partial and gates on no audit condition), its counts, or also the
+/// in-flight series the HTML report charts.
+enum class audit_detail { none, counts, charts };
+
+report::summary build_summary(const run_state& state, std::vector<std::string>& notes,
+                              audit_detail audit = audit_detail::charts);
 
 }  // namespace analyzer::engine

@@ -4,6 +4,7 @@
 // artifact, reads at 1280 px and prints on A4.
 #include <fmt/format.h>
 
+#include "analyzer/report/audit_report.hpp"
 #include "analyzer/report/escape.hpp"
 #include "analyzer/report/html_sections.hpp"
 #include "analyzer/report/report_text.hpp"
@@ -224,6 +225,7 @@ std::string write_html(const summary& s) {
   html::unexplained_section(out, s);
   html::breakdowns_section(out, s);
   html::inputs_section(out, s);
+  write_audit_html(out, s);
   footer(out, s);
   out += "</main></body></html>\n";
   return out;

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "analyzer/report/audit_report.hpp"
 #include "analyzer/report/json_writer.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -276,6 +277,7 @@ std::string write_json(const summary& s) {
   other_records(w, "models", agg.models);
   write_retryable(w, s);
   w.end_object();
+  write_audit_json(w, s);
   // Last, so the report reads the same above it: yesterday's report can be
   // today's baseline (diff, merge).
   if (!s.embedded_partial.empty()) w.field("partial", s.embedded_partial);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "analyzer/report/audit_report.hpp"
 #include "analyzer/report/escape.hpp"
 #include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
@@ -328,6 +329,7 @@ std::string write_markdown(const summary& s) {
   breakdowns(out, s);
   inputs(out, s);
   malformed(out, s);
+  write_audit_markdown(out, s);
   out += fmt::format("\n---\n\nkling-triage {} · {} rules ({}) · generated {} · examples never "
                      "show tokens or keys.\n",
                      markdown_escape(s.tool_version), s.rule_count, code(s.rules_digest),

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "analyzer/aggregate/aggregator.hpp"
+#include "analyzer/audit/audit.hpp"
 
 namespace analyzer::report {
 
@@ -117,6 +119,9 @@ struct summary {
   std::vector<gate_result> gate;  // empty without --fail-on
   bool show_prompts = false;
   std::string embedded_partial;  // JSON: the run's partial (text form), or empty
+  /// The audit (analyze --audit): lifecycles and the client's behaviour,
+  /// run over the merged facts; null when the run was not audited.
+  std::shared_ptr<const audit::audit_result> audit;
 };
 
 /// The `source` text of a record: its input's path.

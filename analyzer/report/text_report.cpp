@@ -6,6 +6,7 @@
 
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
+#include "analyzer/report/audit_report.hpp"
 #include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -293,6 +294,7 @@ std::string write_text(const summary& s, bool color) {
   write_statuses(out, s, st);
   write_inputs(out, s, st);
   write_malformed(out, s, st);
+  write_audit_text(out, s, color);
   if (s.unclassified > 0) {
     std::string note = fmt::format(
         "{} failure{} matched no rule: see the templates above; `kling-triage rules suggest "

@@ -166,7 +166,10 @@ def main():
     ap.add_argument("--keep-html")
     ap.add_argument("--screenshot")
     ap.add_argument("--window-size", default="1280,2400")
-    args = ap.parse_args()
+    ap.add_argument("--audit", action="store_true",
+                    help="analyze --audit: the page must also hold the Audit section and its "
+                         "in-flight charts")
+    args = ap.parse_intermixed_args()
     if not os.path.exists(CHROMIUM):
         print(f"SKIP: {CHROMIUM} is absent (apt-get install chromium)")
         return SKIP
@@ -175,11 +178,14 @@ def main():
         html = args.keep_html or os.path.join(work, "report.html")
         png = args.screenshot or os.path.join(work, "report.png")
         env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000", TZ="UTC")
-        run = subprocess.run([args.binary, "analyze", "-f", "html", "-o", html] + args.inputs,
+        audit = ["--audit"] if args.audit else []
+        run = subprocess.run([args.binary, "analyze", "-f", "html", "-o", html] + audit + args.inputs,
                              env=env, capture_output=True, text=True)
         if run.returncode != 0:
             return fail(f"analyze exited {run.returncode}: {run.stderr}")
         text = open(html, encoding="utf-8").read()
+        if args.audit and ('<section id="audit">' not in text or '<svg class="inflight"' not in text):
+            return fail("--audit: the page has no Audit section with in-flight charts")
         external = external_reference(text)
         if external:
             return fail(f"the page refers to an external resource: {external!r}")

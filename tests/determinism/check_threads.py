@@ -4,7 +4,8 @@
 Generates a ~24 MB log with every record shape and a ~12 MB HAR (seeded,
 so the input is fixed), gzips a copy of the log, and runs the real binary
 with -j 1, 2 and 4 on each, and on samples/ (every input kind at once):
-JSON reports (minus generated_at) and --events files must be identical,
+JSON reports (minus generated_at; audited, so the audit too) and --events
+files must be identical,
 and the totals must reconcile (records = ok + failures + malformed).
 
     check_threads.py BINARY PROJECT_ROOT
@@ -44,7 +45,7 @@ def main():
             reports, events = {}, {}
             for j in (1, 2, 4):
                 ev = os.path.join(tmp, f"events-{j}.jsonl")
-                rep = json.loads(run(binary, ["analyze", "-f", "json", "-j", str(j),
+                rep = json.loads(run(binary, ["analyze", "-f", "json", "--audit", "-j", str(j),
                                               "--events", ev, path], env))
                 rep.pop("generated_at")
                 reports[j] = rep

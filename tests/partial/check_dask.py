@@ -6,7 +6,8 @@ LocalCluster of two worker processes on 127.0.0.1) on the labelled corpus
 and samples/, with shards small enough that the corpus is cut into byte
 ranges, and compares its JSON report with `analyze`'s, byte for byte
 (generated_at pinned): once plain, once with a relative --since (resolved
-by kt-dask before dispatch) and a gate. Skipped (77) without
+by kt-dask before dispatch) and a gate, once audited (an audit gate and a
+threshold: every shard audited, the audit run on the merge). Skipped (77) without
 python3-distributed.
 
     check_dask.py BINARY PROJECT_ROOT
@@ -27,7 +28,8 @@ def main():
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764547200", TZ="UTC")  # 2025-12-01
     inputs = ["tests/corpus/labelled.jsonl", "samples/"]
     failed = 0
-    for extra in ([], ["--since", "400d", "--fail-on", "failure-rate>40%"]):
+    for extra in ([], ["--since", "400d", "--fail-on", "failure-rate>40%"],
+                  ["--fail-on", "audit:retry_non_retryable>0", "--audit-grace", "10m"]):
         want = subprocess.run([binary, "analyze", "-f", "json"] + extra + inputs,
                               capture_output=True, cwd=root, env=env)
         got = subprocess.run([DEBIAN_PYTHON, "scripts/kt-dask", "--local-workers", "2",

@@ -20,7 +20,11 @@ new files, apart from what the contract allows there: `inputs`, and the
 files and lines that examples cite. The last trials (one per split kind)
 run with tight bounds (--max-distinct 10 --max-timeline-cells 1000), so
 that the bounded dimensions leave values out (`other`) and the timeline
-widens: those must merge exactly too.
+widens: those must merge exactly too. Every run is audited (`--audit`, the
+generated audit traffic among the inputs): for file and byte-range splits the
+audit is part of the byte-for-byte comparison; for new files it is left out,
+as the clients known only by their input's path are then one per new file
+(tests/audit/check_cli.py compares those splits of credentialed traffic).
 
     check_property.py BINARY PROJECT_ROOT [TRIALS] [SEED]
 """
@@ -104,6 +108,7 @@ def strip_locations(report):
     that examples cite."""
     report = json.loads(report)
     report.pop("inputs", None)
+    report.pop("audit", None)
     examples = [e for c in report["causes"] for e in c["examples"]]
     examples += report["malformed"]["examples"]
     examples += [t["example"] for t in report["unexplained"]["templates"] if t["example"]]
@@ -167,7 +172,7 @@ def main():
     samples = sorted(os.path.relpath(os.path.join(d, f), root)
                      for d, _, fs in os.walk(os.path.join(root, "samples"))
                      for f in fs if f.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".har")))
-    inputs = ["tests/corpus/labelled.jsonl"] + samples
+    inputs = ["tests/corpus/labelled.jsonl", "tests/data/audit/generated/traffic.jsonl"] + samples
     jsonl = [f for f in inputs if not f.endswith(".har")]
     plain = [f for f in inputs if f.endswith(".jsonl")]
     failures = 0
@@ -178,7 +183,7 @@ def main():
         bounded = ["--max-distinct", "10", "--max-timeline-cells", "1000"]
         wholes = {}
         for name, common in (("", []), ("bounded", bounded)):
-            kept = r.run(["analyze", "-f", "json"] + common + inputs)
+            kept = r.run(["analyze", "-f", "json", "--audit"] + common + inputs)
             wholes[name] = {"kept": kept, "cut": strip_locations(kept)}
         if b'"codes_other"' not in wholes["bounded"]["kept"]:
             print("FAIL the bounded run leaves no value out: the bounds test nothing")
@@ -190,7 +195,7 @@ def main():
             common = bounded if name else []
             whole = wholes[name]
             cut = kind in ("line", "time")
-            got, shards = trial(r, rng, kind, inputs, jsonl, plain, common)
+            got, shards = trial(r, rng, kind, inputs, jsonl, plain, ["--audit"] + common)
             same = strip_locations(got) == whole["cut"] if cut else got == whole["kept"]
             label = f"{kind}, {shards} shards" + (", bounded" if name else "")
             print(f"{'ok  ' if same else 'FAIL'} trial {t}: {label}")
