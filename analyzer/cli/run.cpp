@@ -24,6 +24,7 @@
 #include "analyzer/engine/partial_codec.hpp"
 #include "analyzer/engine/summary_build.hpp"
 #include "analyzer/event/timestamp.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/summary.hpp"
 
 namespace analyzer::cli {
@@ -43,6 +44,7 @@ exit_code main_entry(int argc, char** argv) {
   switch (o.cmd) {
     case command::analyze: return run_analyze(o);
     case command::merge: return run_merge(o);
+    case command::diff: return run_diff(o);
     case command::rules_list: return run_rules_list(o);
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
@@ -66,6 +68,7 @@ struct analyze_config {
   engine::analysis_request request;
   bool color = false;
   std::vector<engine::fail_on_condition> gate;
+  std::vector<engine::diff_condition> diff_gate;  // with --baseline
   bool progress = false;
 };
 
@@ -122,7 +125,7 @@ bool configure_range(const options& o, analyze_config& c) {
 }
 
 bool configure(const options& o, analyze_config& c) {
-  if (!parse_gate(o.fail_on, c.gate) || !configure_window(o, c) || !configure_inputs(o, c) ||
+  if (!parse_gates(o.fail_on, !o.baseline.empty(), c.gate, c.diff_gate) || !configure_window(o, c) || !configure_inputs(o, c) ||
       !configure_range(o, c)) {
     return false;
   }
@@ -225,6 +228,12 @@ bool report_input_errors(const report::summary& s) {
   return any;
 }
 
+/// How a diff names the run being analyzed: its input, or how many.
+std::string current_name(const engine::run_state& state) {
+  if (state.inputs.size() == 1) return state.inputs.front().path;
+  return fmt::format("{} inputs", state.inputs.size());
+}
+
 /// A line on stderr per met condition: the report may be a file nobody
 /// reads unless the job fails.
 void report_gate(const std::vector<report::gate_result>& gate) {
@@ -260,7 +269,8 @@ bool parse_gate(const std::vector<std::string>& texts,
 }
 
 exit_code deliver(const options& o, const engine::run_state& state,
-                  const std::vector<engine::fail_on_condition>& gate, bool color) {
+                  const std::vector<engine::fail_on_condition>& gate, bool color,
+                  const baseline_input* baseline) {
   for (const auto& w : engine::unknown_id_warnings(gate, state.causes)) print_warning(w);
   bool failed = false;
   if (!o.partial.empty()) {
@@ -277,6 +287,11 @@ exit_code deliver(const options& o, const engine::run_state& state,
   s.tool_version = KLING_TRIAGE_VERSION;
   s.generated_at = event::format_time(now_ms());
   s.gate = engine::evaluate_gate(gate, s);
+  std::optional<report::diff_result> diff;
+  if (baseline != nullptr) {
+    diff = make_diff(*baseline->state, baseline->name, state, current_name(state), baseline->gate);
+    s.baseline = &*diff;
+  }
   if (o.partial.empty() || !o.output.empty()) {
     if (o.embed_partial && o.format == "json") {
       s.embedded_partial = engine::encode_state(state, engine::partial_form::text, true);
@@ -294,9 +309,12 @@ exit_code deliver(const options& o, const engine::run_state& state,
   }
   failed = report_input_errors(s);
   report_gate(s.gate);
+  if (diff) report_diff_gate(diff->gate);
   // An unreadable input wins: the gate was measured on partial data.
   if (failed) return exit_code::error;
-  return engine::gate_failed(s.gate) ? exit_code::findings : exit_code::ok;
+  bool diff_met = diff && std::any_of(diff->gate.begin(), diff->gate.end(),
+                                      [](const auto& g) { return g.met; });
+  return engine::gate_failed(s.gate) || diff_met ? exit_code::findings : exit_code::ok;
 }
 
 exit_code run_analyze(const options& o) {
@@ -312,6 +330,14 @@ exit_code run_analyze(const options& o) {
   if (!profiles) return exit_code::error;
   cfg.request.profiles = profiles.get();
   cfg.request.pipeline.reader.choose_profile = make_chooser(*profiles, forced);
+  // The baseline is read before the logs: a bad one costs no analysis.
+  std::optional<engine::run_state> base;
+  baseline_input baseline;
+  if (!o.baseline.empty()) {
+    base = read_side(o.baseline);
+    if (!base) return exit_code::error;
+    baseline = {&*base, o.baseline == "-" ? std::string("<stdin>") : o.baseline, cfg.diff_gate};
+  }
   double load_rules_s = clock.lap();
 
   // Workers each own their sinks' state; merged exactly at the end.
@@ -319,7 +345,7 @@ exit_code run_analyze(const options& o) {
   if (!state) return exit_code::error;
   double stream_s = clock.lap();
 
-  exit_code code = deliver(o, *state, cfg.gate, cfg.color);
+  exit_code code = deliver(o, *state, cfg.gate, cfg.color, base ? &baseline : nullptr);
   double report_s = clock.lap();
   if (o.stats) {
     run_stats st = collect_stats(*state, cfg.request.pipeline.threads);

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/json_writer.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -242,6 +243,11 @@ std::string write_json(const summary& s) {
   sorted_counts(w, "models", agg.models);
   write_retryable(w, s);
   w.end_object();
+  if (s.baseline != nullptr) {
+    w.key("baseline").begin_object();
+    write_diff_fields(w, *s.baseline);
+    w.end_object();
+  }
   // Last, so the report reads the same above it: yesterday's report can be
   // today's baseline (diff, merge).
   if (!s.embedded_partial.empty()) w.field("partial", s.embedded_partial);

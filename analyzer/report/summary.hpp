@@ -96,6 +96,8 @@ struct gate_result {
   bool met = false;
 };
 
+struct diff_result;  // diff.hpp
+
 /// Everything a reporter needs, computed once.
 struct summary {
   std::string tool_version;
@@ -115,6 +117,7 @@ struct summary {
   std::vector<gate_result> gate;  // empty without --fail-on
   bool show_prompts = false;
   std::string embedded_partial;  // JSON: the run's partial (text form), or empty
+  const diff_result* baseline = nullptr;  // analyze --baseline: the diff against it
 };
 
 /// The `source` text of a record: its input's path.
