@@ -33,14 +33,16 @@ std::optional<engine::run_state> read_side(const std::string& path) {
 bool parse_gates(const std::vector<std::string>& texts, bool diff_allowed,
                  std::vector<engine::fail_on_condition>& report_gate,
                  std::vector<engine::diff_condition>& diff_gate) {
-  std::vector<std::string> report_texts, problems;
+  std::vector<std::string> problems;
   for (const auto& text : texts) {
-    if (!engine::is_diff_condition(text)) {
-      report_texts.push_back(text);
-      continue;
-    }
     std::string why;
-    if (!diff_allowed) {
+    if (!engine::is_diff_condition(text)) {
+      if (auto c = engine::parse_fail_on(text, why)) {
+        report_gate.push_back(std::move(*c));
+      } else {
+        problems.push_back(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
+      }
+    } else if (!diff_allowed) {
       problems.push_back(fmt::format("--fail-on `{}` is a condition on a diff: give --baseline "
                                      "BASE, or use `kling-triage diff`", text));
     } else if (auto c = engine::parse_diff_condition(text, why)) {
@@ -49,11 +51,9 @@ bool parse_gates(const std::vector<std::string>& texts, bool diff_allowed,
       problems.push_back(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
     }
   }
-  for (const auto& p : problems) print_error(p);
-  // The report's conditions print their own problems (the --help hint once).
-  bool report_ok = parse_gate(report_texts, report_gate);
-  if (report_ok && !problems.empty()) print_usage_error("invalid --fail-on condition");
-  return report_ok && problems.empty();
+  for (size_t i = 0; i + 1 < problems.size(); ++i) print_error(problems[i]);
+  if (!problems.empty()) print_usage_error(problems.back());  // the --help hint once
+  return problems.empty();
 }
 
 report::diff_result make_diff(const engine::run_state& base, const std::string& base_name,

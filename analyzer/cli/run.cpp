@@ -254,18 +254,8 @@ bool color_wanted(const options& o) {
 
 bool parse_gate(const std::vector<std::string>& texts,
                 std::vector<engine::fail_on_condition>& gate) {
-  std::vector<std::string> problems;
-  for (const auto& text : texts) {
-    std::string why;
-    if (auto cond = engine::parse_fail_on(text, why)) {
-      gate.push_back(std::move(*cond));
-    } else {
-      problems.push_back(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
-    }
-  }
-  for (size_t i = 0; i + 1 < problems.size(); ++i) print_error(problems[i]);
-  if (!problems.empty()) print_usage_error(problems.back());  // the --help hint once
-  return problems.empty();
+  std::vector<engine::diff_condition> none;
+  return parse_gates(texts, false, gate, none);
 }
 
 exit_code deliver(const options& o, const engine::run_state& state,

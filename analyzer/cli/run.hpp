@@ -29,7 +29,8 @@ exit_code run_completion(const options& o);
 /// `generated_at`: now, or SOURCE_DATE_EPOCH when set (reproducible runs).
 int64_t now_ms();
 
-/// Every --fail-on condition; false after reporting each invalid one.
+/// Every --fail-on condition of a report; false after reporting each
+/// invalid one (a diff's condition included: it needs --baseline).
 bool parse_gate(const std::vector<std::string>& texts,
                 std::vector<engine::fail_on_condition>& gate);
 

@@ -33,6 +33,7 @@ size_t diff_result::count(diff_dimension d, diff_state s) const {
 
 std::string ratio_text(const std::optional<double>& ratio, int64_t base_count) {
   if (!ratio) return base_count == 0 ? "×∞" : "-";
+  if (*ratio == 0) return "×0";
   if (*ratio >= 10) return fmt::format("×{:.0f}", *ratio);
   return fmt::format("×{:.2f}", *ratio);
 }

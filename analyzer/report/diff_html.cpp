@@ -177,7 +177,20 @@ void timelines(std::string& out, const diff_result& d) {
                                        "category (its own scale)</figcaption>{}</figure>",
                                        resolution_text(side->timeline.bucket_seconds), chart);
   }
-  out += "</section>";
+  std::vector<std::string> categories;
+  for (const auto* side : {&d.base, &d.current}) {
+    for (const auto& c : side->categories) {
+      if (std::find(categories.begin(), categories.end(), c.id) == categories.end()) {
+        categories.push_back(c.id);
+      }
+    }
+  }
+  out += "<ul class=\"legend\">";
+  for (const auto& c : categories) {
+    out += fmt::format(R"(<li><i class="sw" style="background:{}"></i>{}</li>)",
+                       category_color(c), html_escape(c));
+  }
+  out += "</ul></section>";
 }
 
 void table(std::string& out, const diff_result& d, diff_dimension dim, bool changed_only) {

@@ -4,6 +4,7 @@
 // → after, ×ratio), then improvements and what is gone; the other tables'
 // changes after. Fits 100 columns; colour only when asked.
 #include <algorithm>
+#include <cstdlib>
 #include <fmt/format.h>
 
 #include "analyzer/core/text.hpp"
@@ -139,6 +140,11 @@ void unchanged_line(std::string& out, const diff_result& d, const style& st) {
   out += "\n" + st.bold(fmt::format("Unchanged ({})", n)) +
          st.dim("  (within noise: under ×1.5, fewer than 5 failures apart, or p ≥ 0.01)") + "\n  " +
          st.dim(ids) + "\n";
+  // Those that moved by 5 or more: a person asks why they are not flagged.
+  for (const auto& r : d.rows(diff_dimension::causes)) {
+    if (r.state != diff_state::unchanged || std::abs(r.current.count - r.base.count) < 5) continue;
+    out += st.dim(fmt::format("  {}  {}  (not significant)", r.id, change_text(r))) + "\n";
+  }
 }
 
 /// The other tables: every row that is not unchanged, one line each.

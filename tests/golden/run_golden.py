@@ -18,7 +18,8 @@ the case.
 
 A case about one part of a JSON report holds a `select` file: one line per
 part it pins, a top-level key (`totals`) or a list projected on some of its
-fields (`causes[].id,count`); stdout is then compared as those parts only
+fields (`causes[].id,count`), either under a key path (`baseline.summary`,
+`baseline.causes[].id,state`); stdout is then compared as those parts only
 (pretty-printed JSON), so a change elsewhere in the report leaves it alone.
 
     run_golden.py BINARY CASE_DIR          compare, print a diff on mismatch
@@ -55,7 +56,9 @@ def select(stdout, case):
     with open(path, encoding="utf-8") as f:
         for line in (l.strip() for l in f if l.strip()):
             key, _, fields = line.partition("[].")
-            value = doc.get(key)
+            value = doc
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
             if fields and isinstance(value, list):
                 names = fields.split(",")
                 value = [{n: item.get(n) for n in names} for item in value]
