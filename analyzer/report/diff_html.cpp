@@ -234,6 +234,7 @@ std::string baseline_html(const diff_result& d) {
     out += "<p class=\"warning\"><strong>Not comparable.</strong> " + html_escape(why) + "</p>";
   }
   out += "<style>" + std::string(diff_style) + "</style>";
+  gate(out, d);
   tables(out, d);
   return out + "</section>";
 }
