@@ -120,7 +120,7 @@ std::unique_ptr<profile::profile_set> profiles_from(const std::vector<std::strin
   for (const auto& p : paths) {
     for (const auto& src : profile::read_profile_path(p, problems)) {
       profile::load_profile_file(src, layer, problems);
-      set->digest_text += src.name + "\n" + src.text + "\n";
+      profile::append_digest_text(src, set->digest_text);
       if (file_count != nullptr) ++*file_count;
     }
   }

@@ -14,8 +14,9 @@ struct embedded_pack {
 };
 
 /// Every embedded pack: the bundled rules (the digest a report's
-/// `rules.digest` shows for a run without --rules). The bundled input
-/// profiles join this list when they are embedded.
+/// `rules.digest` shows for a run without --rules) and the bundled input
+/// profiles (profile::digest of the set a run without --profiles reads with,
+/// as its report and partials show it).
 std::vector<embedded_pack> embedded_packs();
 
 /// The git revision the binary was built from (`git describe` at build

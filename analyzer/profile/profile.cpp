@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/profile/profile.hpp"
 
+#include "analyzer/core/sha256.hpp"
 #include "analyzer/core/text.hpp"
 #include "analyzer/profile/regex.hpp"
 
@@ -161,5 +162,7 @@ int profile_set::index_of(std::string_view id) const {
   }
   return -1;
 }
+
+std::string digest(const profile_set& set) { return "sha256:" + core::sha256_hex(set.digest_text); }
 
 }  // namespace analyzer::profile

@@ -167,11 +167,15 @@ struct compiled_profile {
 /// The profiles in force: bundled, then user files (same id replaces).
 struct profile_set {
   std::vector<std::shared_ptr<const compiled_profile>> profiles;
-  std::string digest_text;  // all sources, for reports
+  std::string digest_text;  // all sources (append_digest_text), for the digest
 
   const compiled_profile* find(std::string_view id) const;
   int index_of(std::string_view id) const;
 };
+
+/// The set's digest, `sha256:<hex>` of its digest_text: the profiles digest
+/// of a run's report and partials, and, for the bundled set, of --version.
+std::string digest(const profile_set& set);
 
 /// The condition in words, for malformed reasons: `request, response or error`.
 std::string describe(const compiled_profile& p, const condition& c);

@@ -819,6 +819,13 @@ std::vector<profile_source> read_profile_path(const std::string& path,
   return out;
 }
 
+void append_digest_text(const profile_source& src, std::string& text) {
+  text += src.name;
+  text += '\n';
+  text += src.text;
+  text += '\n';
+}
+
 const profile_set& bundled_set() {
   static const profile_set set = [] {
     core::diagnostics problems;
@@ -826,7 +833,7 @@ const profile_set& bundled_set() {
     profile_set out;
     for (const auto& src : builtin_profile_sources()) {
       load_profile_file(src, loaded, problems);
-      out.digest_text += src.name + "\n" + src.text + "\n";
+      append_digest_text(src, out.digest_text);
     }
     std::vector<std::shared_ptr<compiled_profile>> merged;
     merge_layer(merged, std::move(loaded), problems);

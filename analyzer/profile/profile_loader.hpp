@@ -33,6 +33,10 @@ void merge_layer(std::vector<std::shared_ptr<compiled_profile>>& base,
                  std::vector<std::shared_ptr<compiled_profile>>&& layer,
                  core::diagnostics& problems);
 
+/// Adds one file to the text a profile set's digest is computed from (its
+/// name and text): the one definition of what the digest covers.
+void append_digest_text(const profile_source& src, std::string& text);
+
 /// The bundled profiles embedded at build time, in file order.
 std::vector<profile_source> builtin_profile_sources();
 

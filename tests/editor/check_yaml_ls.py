@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The rule schema works in an editor: yaml-language-server (the engine of
-Red Hat's YAML extension for VS Code) with schemas/rule-file.schema.json
-mapped as the README says accepts every bundled and example rule file
-without a diagnostic, and flags each mistake in a broken one.
+"""The rule and profile schemas work in an editor: yaml-language-server (the
+engine of Red Hat's YAML extension for VS Code) with schemas/rule-file.schema.json
+(and profile-file.schema.json) mapped as the README says accepts every bundled
+and example rule (profile) file without a diagnostic, and flags each mistake
+in a broken one.
 
     check_yaml_ls.py ROOT
 
@@ -35,6 +36,28 @@ BROKEN = """rules:
     extra: 1
 """
 BROKEN_LINES = {5, 7, 11}
+
+# A broken profile file and the line of each mistake in it.
+BROKEN_PROFILE = """profiles:
+  - id: x
+    title: t
+    detect: {has: [ts]}
+    fields:
+      ts: {path: /ts, as: epoch_min}
+      response.stauts: /status
+      response.body: {path: /body, when: {exists: /status}}
+    samples:
+      - record: {ts: 1}
+        expected: skip
+"""
+BROKEN_PROFILE_LINES = {4, 6, 7, 8, 10, 11}
+
+# (schema, the files it must accept, a broken file, the lines flagged in it)
+CASES = [
+    ("rule-file", ["rules/kling/*.yaml", "examples/rules/*.yaml"], BROKEN, BROKEN_LINES),
+    ("profile-file", ["profiles/*.yaml", "examples/profiles/*.yaml", "tests/schemas/profiles/*.yaml"],
+     BROKEN_PROFILE, BROKEN_PROFILE_LINES),
+]
 
 
 class Server:
@@ -102,30 +125,30 @@ def main():
     if shutil.which("node") is None or not os.path.exists(script):
         print("node or yaml-language-server missing (npm ci in tests/editor): skipped")
         return 77
-    schema = os.path.join(root, "schemas", "rule-file.schema.json")
-    files = sorted(glob.glob(os.path.join(root, "rules/kling/*.yaml")) +
-                   glob.glob(os.path.join(root, "examples/rules/*.yaml")))
-    problems = []
-    with tempfile.TemporaryDirectory() as tmp:
-        broken = os.path.join(tmp, "broken.yaml")
-        with open(broken, "w", encoding="utf-8") as f:
-            f.write(BROKEN)
-        got = diagnostics(script, schema, files + [broken])
-        for path in files:
-            rel = os.path.relpath(path, root)
-            if path not in got:
-                problems.append(f"{rel}: no diagnostics published")
-            for d in got.get(path, []):
-                problems.append(f"{rel}:{d['range']['start']['line'] + 1}: {d['message']}")
-        lines = {d["range"]["start"]["line"] + 1 for d in got.get(broken, [])}
-        if lines != BROKEN_LINES:
-            problems.append(f"the broken file is flagged at lines {sorted(lines)}, "
-                            f"expected {sorted(BROKEN_LINES)}: {got.get(broken)}")
+    problems, summary = [], []
+    for name, patterns, broken_text, broken_lines in CASES:
+        schema = os.path.join(root, "schemas", name + ".schema.json")
+        files = sorted(p for pat in patterns for p in glob.glob(os.path.join(root, pat)))
+        with tempfile.TemporaryDirectory() as tmp:
+            broken = os.path.join(tmp, "broken.yaml")
+            with open(broken, "w", encoding="utf-8") as f:
+                f.write(broken_text)
+            got = diagnostics(script, schema, files + [broken])
+            for path in files:
+                rel = os.path.relpath(path, root)
+                if path not in got:
+                    problems.append(f"{rel}: no diagnostics published")
+                for d in got.get(path, []):
+                    problems.append(f"{rel}:{d['range']['start']['line'] + 1}: {d['message']}")
+            lines = {d["range"]["start"]["line"] + 1 for d in got.get(broken, [])}
+            if lines != broken_lines:
+                problems.append(f"the broken {name} is flagged at lines {sorted(lines)}, "
+                                f"expected {sorted(broken_lines)}: {got.get(broken)}")
+        summary.append(f"{len(files)} {name}s clean, {len(broken_lines)} mistakes flagged in a broken one")
     for p in problems:
         print(f"FAIL {p}")
     if not problems:
-        print(f"yaml-language-server: {len(files)} rule files clean, "
-              f"{len(BROKEN_LINES)} mistakes flagged in a broken one")
+        print("yaml-language-server: " + "; ".join(summary))
     return 1 if problems else 0
 
 

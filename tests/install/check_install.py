@@ -6,7 +6,8 @@
 Installs the build into a temporary prefix and checks: the binary runs from
 another folder and analyzes samples/; the rule pack is installed as readable
 files identical to the embedded ones (their digest, computed here the way
-the binary computes it, is the one `--version` shows); the schemas, man pages
+the binary computes it, is the one `--version` shows), and so are the bundled
+profiles; the schemas, man pages
 (found by `man -M`), completions and documents are in their standard places;
 with --prefix /usr, zsh's completion goes to Debian's vendor-completions.
 """
@@ -48,13 +49,15 @@ def install(build, prefix, destdir=None):
         raise SystemExit(f"cmake --install failed:\n{run.stdout}{run.stderr}")
 
 
-def pack_digest(rules_dir):
+def pack_digest(rules_dir, names_from=None):
     """What rules::sources_digest computes for the embedded pack: each file's
-    name (builtin:<path under rules/>) and text, in sorted order."""
+    name (builtin:<path under rules/>) and text, in sorted order. The bundled
+    profiles' digest (profile::digest) is the same over their files, named
+    from the folder above: builtin:profiles/pino.yaml."""
     text = b""
     files = sorted(glob.glob(os.path.join(rules_dir, "**", "*.yaml"), recursive=True))
     for path in files:
-        name = "builtin:" + os.path.relpath(path, rules_dir)
+        name = "builtin:" + os.path.relpath(path, names_from or rules_dir)
         with open(path, "rb") as f:
             text += name.encode() + b"\n" + f.read() + b"\n"
     return "sha256:" + hashlib.sha256(text).hexdigest(), len(files)
@@ -101,6 +104,11 @@ def check(build, root, prefix, elsewhere):
     digest, count = pack_digest(os.path.join(prefix, "share/kling-triage/rules"))
     if f"bundled rules: {digest}\n" not in version.stdout:
         problems.append(f"the installed rule files ({count}, {digest}) are not the embedded pack:\n"
+                        f"{version.stdout}")
+    share = os.path.join(prefix, "share/kling-triage")
+    digest, count = pack_digest(os.path.join(share, "profiles"), share)
+    if f"bundled profiles: {digest}\n" not in version.stdout:
+        problems.append(f"the installed profile files ({count}, {digest}) are not the embedded ones:\n"
                         f"{version.stdout}")
 
     # From another folder: the embedded pack, and the installed files as --rules.

@@ -20,12 +20,16 @@ Run with Debian's python3 (python3-jsonschema, python3-yaml). What it checks:
   rules, a gate, a JSON report as a side) validates against diff.schema.json,
   and so does the `baseline` key of `analyze --baseline` (the diff's fields);
 - hand-made invalid documents are rejected (so a schema that accepts
-  anything fails);
+  anything fails); for the input formats in LOADER_CHECKS, the binary's own
+  check must reject each of them too (so the schema forbids nothing the
+  loader accepts there), and accept every file in FILES and the unbroken
+  document the breaks start from;
 - every schema validated at least one real document.
 
 To add a schema: put <name>.schema.json in schemas/; a golden test whose JSON
 output names "schema": "kling-triage/<name>@1" is then validated with it; for
-an input format (a YAML file type), add one line to FILES.
+an input format (a YAML file type), add one line to FILES (and to
+LOADER_CHECKS when the binary has a check command for it).
 """
 import copy
 import glob
@@ -46,7 +50,14 @@ except ImportError as e:
 # Input files validated against a schema: (schema name, globs under ROOT).
 FILES = [
     ("rule-file", ["rules/kling/*.yaml", "examples/rules/*.yaml"]),
+    ("profile-file", ["profiles/*.yaml", "examples/profiles/*.yaml", "tests/schemas/profiles/*.yaml"]),
 ]
+
+# The binary's check of an input format: BINARY ARGS FILE exits 0 for a valid
+# file and non-zero for an invalid one.
+LOADER_CHECKS = {
+    "profile-file": ["profiles", "check"],
+}
 
 # Documents each schema must reject: (schema name, how to break a valid one).
 def _drop(key):
@@ -66,6 +77,19 @@ def _set_in(path, value):
         node[path[-1]] = value
         return d
     return change
+
+
+def _in_profile(change):
+    """Breaks the file's first profile."""
+    return lambda d: {**d, "profiles": [change(d["profiles"][0])] + d["profiles"][1:]}
+
+
+def _field(name, value):
+    return _in_profile(lambda p: {**p, "fields": {**p["fields"], name: value}})
+
+
+def _profile_key(key, value):
+    return _in_profile(_add(key, value))
 
 
 BREAKS = [
@@ -92,6 +116,42 @@ BREAKS = [
     ("rule-file", "with an empty any_item", _set_in(["rules", 0, "when"], {"request.body.contents": {"any_item": {}}})),
     ("rule-file", "with a bad set name", _add("sets", {"bad name": [1]})),
     ("rule-file", "with an empty set", _add("sets", {"empty": []})),
+    # Breaks of the first profile file (examples/profiles/acme-gateway.yaml, a
+    # JSON profile); each is also given to `profiles check` (LOADER_CHECKS).
+    ("profile-file", "with an unknown top-level key", _add("profile", [])),
+    ("profile-file", "with a profile without id", _in_profile(_drop("id"))),
+    ("profile-file", "with a profile without samples", _in_profile(_drop("samples"))),
+    ("profile-file", "with an empty samples list", _profile_key("samples", [])),
+    ("profile-file", "with an unknown profile key", _profile_key("detects", {"keys": ["ts"]})),
+    ("profile-file", "with an unknown format", _profile_key("format", "jsonl")),
+    ("profile-file", "with a JSON profile without detect", _in_profile(_drop("detect"))),
+    ("profile-file", "with a pattern in a JSON profile", _profile_key("pattern", "^(?P<ts>\\S+)")),
+    ("profile-file", "with a text profile without pattern", _profile_key("format", "text")),
+    ("profile-file", "with `as: epoch_min` for ts", _field("ts", {"path": "/ts", "as": "epoch_min"})),
+    ("profile-file", "with `as` on a field it does not apply to",
+     _field("request.method", {"path": "/upstream/method", "as": "form"})),
+    ("profile-file", "with `as: minutes` for duration_ms", _field("duration_ms", {"path": "/took", "as": "minutes"})),
+    ("profile-file", "with an unknown field target", _field("response.stauts", "/upstream/status")),
+    ("profile-file", "with a pointer without its slash", _field("request.method", "upstream/method")),
+    ("profile-file", "with a source of both path and const", _field("error", {"path": "/error", "const": "x"})),
+    ("profile-file", "with an unknown source key", _field("error", {"path": "/error", "default": "x"})),
+    ("profile-file", "with `parse: json`", _field("request.headers", {"path": "/upstream/headers", "parse": "json"})),
+    ("profile-file", "with an empty list of sources", _field("error", [])),
+    ("profile-file", "with `when` on a body read in place",
+     _field("response.body", {"path": "/upstream/body", "when": {"exists": "/upstream/status"}})),
+    ("profile-file", "with a body joined from pointers", _field("response.body", {"join": ["/upstream/body", "/x"]})),
+    ("profile-file", "with an unknown condition key", _profile_key("detect", {"has": ["ts"]})),
+    ("profile-file", "with an unknown condition key in `not`",
+     _profile_key("detect", {"keys": ["ts", "caller"], "not": {"exist": "/x"}})),
+    ("profile-file", "with `equals` keyed by a bare name", _profile_key("detect", {"equals": {"caller": "x"}})),
+    ("profile-file", "with `records` not ending in /*", _profile_key("records", "/batch")),
+    ("profile-file", "with a list without `value`", _profile_key("lists", {"/attrs": {"key": "key"}})),
+    ("profile-file", "with a sample without expect",
+     _in_profile(lambda p: {**p, "samples": [_drop("expect")(p["samples"][0])]})),
+    ("profile-file", "with a sample of neither record nor line",
+     _in_profile(lambda p: {**p, "samples": [_drop("record")(p["samples"][0])]})),
+    ("profile-file", "with an unknown sample key",
+     _in_profile(lambda p: {**p, "samples": [{**p["samples"][0], "expected": "skip"}]})),
 ]
 
 
@@ -273,14 +333,47 @@ class Checker:
                     doc = yaml.load(f, Loader=Yaml12Loader)
                 self.check(name, doc, os.path.relpath(path, self.root))
 
-    def breaks(self):
-        for name, what, change in BREAKS:
-            if name not in self.examples:
-                self.fail(f"{name}: no valid document to break")
+    def loader_accepts(self, name, path):
+        """Whether the binary's own check (LOADER_CHECKS) accepts the file."""
+        run = subprocess.run([self.binary] + LOADER_CHECKS[name] + [path],
+                             cwd=self.root, capture_output=True, text=True)
+        return run.returncode == 0, (run.stderr or run.stdout).strip()
+
+    def loader_files(self):
+        """Every file of a LOADER_CHECKS format in FILES loads."""
+        for name, patterns in FILES:
+            if name not in LOADER_CHECKS:
                 continue
-            broken = change(copy.deepcopy(self.examples[name]))
-            if self.schemas[name].is_valid(broken):
-                self.fail(f"{name}: a document {what} is accepted")
+            for path in sorted(p for pat in patterns for p in glob.glob(os.path.join(self.root, pat))):
+                ok, why = self.loader_accepts(name, path)
+                if not ok:
+                    self.fail(f"{os.path.relpath(path, self.root)}: {' '.join(LOADER_CHECKS[name])} "
+                              f"rejects it: {why[:300]}")
+
+    def breaks(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in LOADER_CHECKS:  # the unbroken document, as the breaks are written
+                if name in self.examples:
+                    ok, why = self.loader_accepts(name, self.write_yaml(tmp, self.examples[name]))
+                    if not ok:
+                        self.fail(f"{name}: the document the breaks start from does not load: {why[:300]}")
+            for name, what, change in BREAKS:
+                if name not in self.examples:
+                    self.fail(f"{name}: no valid document to break")
+                    continue
+                broken = change(copy.deepcopy(self.examples[name]))
+                if self.schemas[name].is_valid(broken):
+                    self.fail(f"{name}: a document {what} is accepted")
+                if name in LOADER_CHECKS and self.loader_accepts(name, self.write_yaml(tmp, broken))[0]:
+                    self.fail(f"{name}: a document {what} is rejected by the schema but accepted by "
+                              f"`{' '.join(LOADER_CHECKS[name])}`")
+
+    @staticmethod
+    def write_yaml(folder, doc):
+        path = os.path.join(folder, "doc.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            yaml.safe_dump(doc, f, sort_keys=False, allow_unicode=True)
+        return path
 
     def main(self):
         self.load_schemas()
@@ -289,6 +382,7 @@ class Checker:
         self.corpora()
         self.diff_reports()
         self.files()
+        self.loader_files()
         self.breaks()
         for name, n in sorted(self.validated.items()):
             print(f"{name}: {n} documents valid")
