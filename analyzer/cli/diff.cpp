@@ -65,6 +65,14 @@ report::diff_result make_diff(const engine::run_state& base, const std::string& 
   d.generated_at = event::format_time(now_ms());
   d.gate = engine::evaluate_diff_gate(gate, d);
   for (const auto& why : d.incomparable) print_warning("not comparable: " + why);
+  // A side whose run could not read all its input undercounts: say so.
+  for (const auto* side : {&base, &current}) {
+    for (const auto& in : side->inputs) {
+      if (!in.unreadable && in.errors.empty()) continue;
+      print_warning(fmt::format("{}: its run could not read {} completely; its counts are partial",
+                                side == &base ? "BASE" : "CURRENT", in.path));
+    }
+  }
   return d;
 }
 
