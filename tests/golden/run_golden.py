@@ -29,9 +29,11 @@ import difflib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 VERSION = re.compile(r'("version": ")[^"]*(")|(kling-triage )\d+\.\d+\.\d+')
@@ -81,8 +83,14 @@ def run_setup(binary, case, tmp, env):
 
 
 def main():
-    with tempfile.TemporaryDirectory() as tmp:
+    # Letters and digits only: reports escape `_` (Markdown) and the like,
+    # and the path must still read as itself to be shown as {tmp}.
+    tmp = os.path.join(tempfile.gettempdir(), f"ktgolden{os.getpid()}{uuid.uuid4().hex}")
+    os.mkdir(tmp)
+    try:
         return run_case(sys.argv[1], sys.argv[2], tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_case(binary, case, tmp):
