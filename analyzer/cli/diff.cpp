@@ -97,8 +97,8 @@ exit_code run_diff(const options& o) {
                                   report_gate.front().text));
     return exit_code::error;
   }
-  const std::string& base_path = o.inputs.at(0);
-  const std::string& current_path = o.inputs.at(1);
+  const std::string& base_path = o.diff_base;
+  const std::string& current_path = o.diff_current;
   if (base_path == "-" && current_path == "-") {
     print_usage_error("only one side can be read from stdin");
     return exit_code::error;

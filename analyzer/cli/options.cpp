@@ -120,10 +120,12 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   CLI::App* diff = app.add_subcommand(
       "diff", "What changed between a baseline and the current run: new, regressed, improved, "
               "gone and unchanged causes, categories, endpoints, models, statuses and codes");
-  diff->add_option("sides", o.inputs,
-                   "BASE then CURRENT: each a partial (many concatenated are merged) or a JSON "
-                   "report written with --embed-partial; - for stdin (one side)")
-      ->expected(2)->required();
+  diff->add_option("BASE", o.diff_base,
+                   "The baseline: a partial (many concatenated are merged) or a JSON report "
+                   "written with --embed-partial; - for stdin")
+      ->required();
+  diff->add_option("CURRENT", o.diff_current, "The run to compare with it, in the same forms")
+      ->required();
   diff->add_option("-f,--format", o.format, "Diff format")
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}))->capture_default_str();
   diff->add_option("-o,--output", o.output, "Write the diff here instead of stdout");

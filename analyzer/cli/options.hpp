@@ -35,6 +35,7 @@ struct options {
   bool embed_partial = false;               // JSON report: carry the partial
   std::string byte_range;                   // --byte-range START:END
   std::string baseline;                     // analyze --baseline FILE: diff against it
+  std::string diff_base, diff_current;      // diff BASE CURRENT
   std::vector<std::string> rule_paths;
   bool no_builtin_rules = false;
   std::vector<std::string> profile_paths;  // --profiles
