@@ -273,7 +273,11 @@ exit_code deliver(const options& o, const engine::run_state& state,
   }
   std::vector<std::string> notes;
   auto s = engine::build_summary(state, notes);
-  for (const auto& n : notes) print_warning(n);
+  // The notes are about the report (its inputs' lines): none when only a partial is written.
+  bool report = o.partial.empty() || !o.output.empty();
+  if (report) {
+    for (const auto& n : notes) print_warning(n);
+  }
   s.tool_version = KLING_TRIAGE_VERSION;
   s.generated_at = event::format_time(now_ms());
   s.gate = engine::evaluate_gate(gate, s);
@@ -282,7 +286,7 @@ exit_code deliver(const options& o, const engine::run_state& state,
     diff = make_diff(*baseline->state, baseline->name, state, current_name(state), baseline->gate);
     s.baseline = &*diff;
   }
-  if (o.partial.empty() || !o.output.empty()) {
+  if (report) {
     if (o.embed_partial && o.format == "json") {
       s.embedded_partial = engine::encode_state(state, engine::partial_form::text, true);
       while (!s.embedded_partial.empty() && s.embedded_partial.back() == '\n') {

@@ -292,7 +292,8 @@ class Checker:
 
     def corpora(self):
         for args in (["analyze", "tests/corpus/labelled.jsonl"],
-                     ["analyze", "tests/data/har-fixtures"]):
+                     ["analyze", "tests/data/har-fixtures"],
+                     ["analyze", "--embed-partial", "samples/"]):
             if not self.run(args, " ".join(args)):
                 self.fail(f"{' '.join(args)}: no report written")
 
