@@ -17,8 +17,9 @@
 namespace analyzer::engine {
 
 /// Why `base` and `current` do not measure the same way, one sentence per
-/// difference (rules digest, profiles digest, max-record-bytes,
-/// input-format, profile); empty when they do. The window (--since,
+/// difference (rules digest, profiles digest, every result-changing
+/// option the partials record: max-record-bytes, input-format, profile,
+/// ...); empty when they do. The window (--since,
 /// --until) is what a diff compares, so it is never a difference.
 std::vector<std::string> incomparable_reasons(const run_state& base, const run_state& current);
 
