@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <numeric>
 
-#include "analyzer/core/sha256.hpp"
 #include "analyzer/engine/summary_build.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/profile/profile_loader.hpp"
@@ -75,7 +74,7 @@ run_meta meta_of(const analysis_request& req, const profile::profile_set& profil
   m.tool_version = req.tool_version;
   m.rules_digest = req.rules->digest();
   m.rule_count = req.rules->size();
-  m.profiles_digest = "sha256:" + core::sha256_hex(profiles.digest_text);
+  m.profiles_digest = profile::digest(profiles);  // the one definition (profile.hpp)
   m.options = option_list(req.options);
   m.since_ms = req.options.since_ms;
   m.until_ms = req.options.until_ms;
