@@ -37,7 +37,8 @@ std::optional<std::string> read_all(const std::string& path) {
   return bytes;
 }
 
-/// Adds every partial of `path` to `merger`; false after printing why not.
+}  // namespace
+
 bool merge_file(const std::string& path, engine::state_merger& merger) {
   auto bytes = read_all(path);
   if (!bytes) return false;
@@ -60,8 +61,6 @@ bool merge_file(const std::string& path, engine::state_merger& merger) {
   }
   return true;
 }
-
-}  // namespace
 
 exit_code run_merge(const options& o) {
   std::vector<engine::fail_on_condition> gate;

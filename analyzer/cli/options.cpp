@@ -145,6 +145,11 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                       "(an uncompressed JSON Lines file): a shard of a large file, with its true "
                       "name and line numbers in the partial")
       ->type_name("START:END");
+  analyze->add_option("--baseline", o.baseline,
+                      "Also diff this run against BASE (a partial, or a JSON report with "
+                      "--embed-partial): the report gains a baseline section, and --fail-on "
+                      "takes the diff's conditions")
+      ->type_name("BASE");
   analyze->callback([&] { o.cmd = command::analyze; });
 
   CLI::App* merge = app.add_subcommand(
@@ -162,6 +167,26 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                     "Exit 1 when COND holds (as analyze --fail-on; repeatable)")
       ->allow_extra_args(false)->type_name("COND");
   merge->callback([&] { o.cmd = command::merge; });
+
+  CLI::App* diff = app.add_subcommand(
+      "diff", "What changed between a baseline and the current run: new, regressed, improved, "
+              "gone and unchanged causes, categories, endpoints, models, statuses and codes");
+  diff->add_option("BASE", o.diff_base,
+                   "The baseline: a partial (many concatenated are merged) or a JSON report "
+                   "written with --embed-partial; - for stdin")
+      ->required();
+  diff->add_option("CURRENT", o.diff_current, "The run to compare with it, in the same forms")
+      ->required();
+  diff->add_option("-f,--format", o.format, "Diff format")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))->capture_default_str();
+  diff->add_option("-o,--output", o.output, "Write the diff here instead of stdout");
+  diff->add_option("--color", o.color, "Colour in the text form")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  diff->add_option("--fail-on", o.fail_on,
+                   "Exit 1 when COND holds: 'new-cause>0', 'regressed>0', "
+                   "'cause:<id>:state==regressed', 'failure-rate-ratio>1.5' (repeatable)")
+      ->allow_extra_args(false)->type_name("COND");
+  diff->callback([&] { o.cmd = command::diff; });
 
   CLI::App* rules = app.add_subcommand("rules", "List, check and test rule files");
   rules->require_subcommand(1);

@@ -15,7 +15,7 @@ namespace analyzer::cli {
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
 enum class command {
-  none, analyze, merge, rules_list, rules_check, rules_test, rules_suggest, explain, completion,
+  none, analyze, merge, diff, rules_list, rules_check, rules_test, rules_suggest, explain, completion,
   profiles_list, profiles_check, profiles_test, profiles_detect
 };
 
@@ -34,6 +34,8 @@ struct options {
   std::string partial_encoding = "binary";  // or base64 (one line of text)
   bool embed_partial = false;               // JSON report: carry the partial
   std::string byte_range;                   // --byte-range START:END
+  std::string baseline;                     // analyze --baseline FILE: diff against it
+  std::string diff_base, diff_current;      // diff BASE CURRENT
   std::vector<std::string> rule_paths;
   bool no_builtin_rules = false;
   std::vector<std::string> profile_paths;  // --profiles

@@ -27,6 +27,7 @@
 #include "analyzer/engine/partial_codec.hpp"
 #include "analyzer/engine/summary_build.hpp"
 #include "analyzer/event/timestamp.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/summary.hpp"
 
 namespace analyzer::cli {
@@ -47,6 +48,7 @@ exit_code main_entry(int argc, char** argv) {
   switch (o.cmd) {
     case command::analyze: return run_analyze(o);
     case command::merge: return run_merge(o);
+    case command::diff: return run_diff(o);
     case command::rules_list: return run_rules_list(o);
     case command::rules_check: return run_rules_check(o);
     case command::rules_test: return run_rules_test(o);
@@ -70,6 +72,7 @@ struct analyze_config {
   engine::analysis_request request;
   bool color = false;
   std::vector<engine::fail_on_condition> gate;
+  std::vector<engine::diff_condition> diff_gate;  // with --baseline
   bool progress = false;
 };
 
@@ -176,8 +179,8 @@ bool configure_audit(const options& o, analyze_config& c) {
 }
 
 bool configure(const options& o, analyze_config& c) {
-  if (!parse_gate(o.fail_on, c.gate) || !configure_window(o, c) || !configure_inputs(o, c) ||
-      !configure_range(o, c) || !configure_outputs(o, c)) {
+  if (!parse_gates(o.fail_on, !o.baseline.empty(), c.gate, c.diff_gate) || !configure_window(o, c) ||
+      !configure_inputs(o, c) || !configure_range(o, c) || !configure_outputs(o, c)) {
     return false;
   }
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -298,6 +301,12 @@ bool report_input_errors(const report::summary& s) {
   return any;
 }
 
+/// How a diff names the run being analyzed: its input, or how many.
+std::string current_name(const engine::run_state& state) {
+  if (state.inputs.size() == 1) return state.inputs.front().path;
+  return fmt::format("{} inputs", state.inputs.size());
+}
+
 /// A line on stderr per met condition: the report may be a file nobody
 /// reads unless the job fails.
 void report_gate(const std::vector<report::gate_result>& gate) {
@@ -338,22 +347,13 @@ bool color_wanted(const options& o) {
 
 bool parse_gate(const std::vector<std::string>& texts,
                 std::vector<engine::fail_on_condition>& gate) {
-  std::vector<std::string> problems;
-  for (const auto& text : texts) {
-    std::string why;
-    if (auto cond = engine::parse_fail_on(text, why)) {
-      gate.push_back(std::move(*cond));
-    } else {
-      problems.push_back(fmt::format("invalid --fail-on condition `{}`: {}", text, why));
-    }
-  }
-  for (size_t i = 0; i + 1 < problems.size(); ++i) print_error(problems[i]);
-  if (!problems.empty()) print_usage_error(problems.back());  // the --help hint once
-  return problems.empty();
+  std::vector<engine::diff_condition> none;
+  return parse_gates(texts, false, gate, none);
 }
 
 exit_code deliver(const options& o, const engine::run_state& state,
-                  const std::vector<engine::fail_on_condition>& gate, bool color) {
+                  const std::vector<engine::fail_on_condition>& gate, bool color,
+                  const baseline_input* baseline) {
   for (const auto& w : engine::unknown_id_warnings(gate, state.causes)) print_warning(w);
   if (engine::needs_audit(gate) && engine::audit_of(state) == nullptr) {
     print_usage_error("an audit gate (audit:<detector>, orphaned) needs audited partials: "
@@ -390,6 +390,11 @@ exit_code deliver(const options& o, const engine::run_state& state,
   s.tool_version = KLING_TRIAGE_VERSION;
   s.generated_at = event::format_time(now_ms());
   s.gate = engine::evaluate_gate(gate, s);
+  std::optional<report::diff_result> diff;
+  if (baseline != nullptr) {
+    diff = make_diff(*baseline->state, baseline->name, state, current_name(state), baseline->gate);
+    s.baseline = &*diff;
+  }
   if (report) {
     bool embed = o.embed_partial && o.format == "json";
     if (o.embed_partial && !embed) {
@@ -409,9 +414,12 @@ exit_code deliver(const options& o, const engine::run_state& state,
   }
   failed = report_input_errors(s);
   report_gate(s.gate);
+  if (diff) report_diff_gate(diff->gate);
   // An unreadable input wins: the gate was measured on partial data.
   if (failed) return exit_code::error;
-  return engine::gate_failed(s.gate) ? exit_code::findings : exit_code::ok;
+  bool diff_met = diff && std::any_of(diff->gate.begin(), diff->gate.end(),
+                                      [](const auto& g) { return g.met; });
+  return engine::gate_failed(s.gate) || diff_met ? exit_code::findings : exit_code::ok;
 }
 
 exit_code run_analyze(const options& o) {
@@ -427,6 +435,14 @@ exit_code run_analyze(const options& o) {
   if (!profiles) return exit_code::error;
   cfg.request.profiles = profiles.get();
   cfg.request.pipeline.reader.choose_profile = make_chooser(*profiles, forced);
+  // The baseline is read before the logs: a bad one costs no analysis.
+  std::optional<engine::run_state> base;
+  baseline_input baseline;
+  if (!o.baseline.empty()) {
+    base = read_side(o.baseline);
+    if (!base) return exit_code::error;
+    baseline = {&*base, o.baseline == "-" ? std::string("<stdin>") : o.baseline, cfg.diff_gate};
+  }
   double load_rules_s = clock.lap();
 
   // Workers each own their sinks' state; merged exactly at the end.
@@ -434,7 +450,7 @@ exit_code run_analyze(const options& o) {
   if (!state) return exit_code::error;
   double stream_s = clock.lap();
 
-  exit_code code = deliver(o, *state, cfg.gate, cfg.color);
+  exit_code code = deliver(o, *state, cfg.gate, cfg.color, base ? &baseline : nullptr);
   double report_s = clock.lap();
   if (o.stats) {
     run_stats st = collect_stats(*state, cfg.request.pipeline.threads);

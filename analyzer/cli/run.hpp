@@ -3,6 +3,7 @@
 
 #include "analyzer/cli/options.hpp"
 #include "analyzer/engine/audit_section.hpp"
+#include "analyzer/engine/diff_gate.hpp"
 #include "analyzer/engine/fail_on.hpp"
 #include "analyzer/engine/run_state.hpp"
 
@@ -14,6 +15,7 @@ exit_code main_entry(int argc, char** argv);
 
 exit_code run_analyze(const options& o);
 exit_code run_merge(const options& o);
+exit_code run_diff(const options& o);
 exit_code run_rules_list(const options& o);
 exit_code run_rules_check(const options& o);
 exit_code run_rules_test(const options& o);
@@ -28,7 +30,8 @@ exit_code run_completion(const options& o);
 /// `generated_at`: now, or SOURCE_DATE_EPOCH when set (reproducible runs).
 int64_t now_ms();
 
-/// Every --fail-on condition; false after reporting each invalid one.
+/// Every --fail-on condition of a report; false after reporting each
+/// invalid one (a diff's condition included: it needs --baseline).
 bool parse_gate(const std::vector<std::string>& texts,
                 std::vector<engine::fail_on_condition>& gate);
 
@@ -39,10 +42,41 @@ bool parse_audit_thresholds(const options& o, engine::audit_thresholds& t, bool&
 /// Whether the text report gets colours (--color, a terminal, NO_COLOR).
 bool color_wanted(const options& o);
 
+/// Adds every partial of `path` ("-": stdin; a JSON report carrying one)
+/// to `merger`; false after printing why not (merge.cpp).
+bool merge_file(const std::string& path, engine::state_merger& merger);
+
+/// The baseline of `analyze --baseline`: its state and the diff's gate.
+struct baseline_input {
+  const engine::run_state* state = nullptr;
+  std::string name;
+  std::vector<engine::diff_condition> gate;
+};
+
+/// The state of every partial in `path` merged (a diff's side), or
+/// nullopt after printing why not (diff.cpp).
+std::optional<engine::run_state> read_side(const std::string& path);
+
+/// Splits --fail-on texts into the report's conditions and the diff's;
+/// false after reporting each invalid one.
+bool parse_gates(const std::vector<std::string>& texts, bool diff_allowed,
+                 std::vector<engine::fail_on_condition>& report_gate,
+                 std::vector<engine::diff_condition>& diff_gate);
+
+/// The diff of `current` against `base` with its gate evaluated, tool
+/// version and time set; warns about incomparable sides and unknown ids.
+report::diff_result make_diff(const engine::run_state& base, const std::string& base_name,
+                              const engine::run_state& current, const std::string& current_name,
+                              const std::vector<engine::diff_condition>& gate);
+
+/// A line on stderr per met diff condition.
+void report_diff_gate(const std::vector<report::diff_gate_result>& gate);
+
 /// What analyze and merge end with: the partial (--partial), the report
 /// (unless only a partial was asked for), input errors and met conditions
 /// on stderr; the exit code.
 exit_code deliver(const options& o, const engine::run_state& state,
-                  const std::vector<engine::fail_on_condition>& gate, bool color);
+                  const std::vector<engine::fail_on_condition>& gate, bool color,
+                  const baseline_input* baseline = nullptr);
 
 }  // namespace analyzer::cli

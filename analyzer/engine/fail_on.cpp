@@ -87,30 +87,6 @@ bool parse_subject(std::string_view left, fail_on_condition& c, std::string& err
   return false;
 }
 
-/// Reads the operator at the start of `rest` and removes it.
-bool parse_op(std::string_view& rest, fail_on_condition& c, std::string& error) {
-  for (const auto& t : ops) {
-    if (rest.substr(0, t.text.size()) != t.text) continue;
-    rest.remove_prefix(t.text.size());
-    std::string_view after = core::trim(rest);
-    if (!after.empty() && op_chars.find(after.front()) != std::string_view::npos) {
-      error = fmt::format("`{}{}` is not an operator: {}", t.text, after.front(), op_help);
-      return false;
-    }
-    c.op = t.op;
-    return true;
-  }
-  size_t n = rest.find_first_not_of(op_chars);
-  error = fmt::format("`{}` is not an operator: {}", rest.substr(0, n), op_help);
-  return false;
-}
-
-bool plain_number(std::string_view s) {
-  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
-  return std::all_of(s.begin(), s.end(), [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; }) &&
-         std::count(s.begin(), s.end(), '.') <= 1;
-}
-
 bool parse_rate(std::string_view num, bool percent, fail_on_condition& c, std::string& error) {
   double v = *core::parse_number(num);
   if (percent && v > 100) {
@@ -171,6 +147,29 @@ double count_of(const std::vector<report::category_row>& categories, std::string
 
 }  // namespace
 
+bool parse_operator(std::string_view& rest, gate_op& op, std::string& error) {
+  for (const auto& t : ops) {
+    if (rest.substr(0, t.text.size()) != t.text) continue;
+    rest.remove_prefix(t.text.size());
+    std::string_view after = core::trim(rest);
+    if (!after.empty() && op_chars.find(after.front()) != std::string_view::npos) {
+      error = fmt::format("`{}{}` is not an operator: {}", t.text, after.front(), op_help);
+      return false;
+    }
+    op = t.op;
+    return true;
+  }
+  size_t n = rest.find_first_not_of(op_chars);
+  error = fmt::format("`{}` is not an operator: {}", rest.substr(0, n), op_help);
+  return false;
+}
+
+bool plain_number(std::string_view s) {
+  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; }) &&
+         std::count(s.begin(), s.end(), '.') <= 1;
+}
+
 std::optional<fail_on_condition> parse_fail_on(std::string_view text, std::string& error) {
   fail_on_condition c;
   c.text = std::string(core::trim(text));
@@ -185,7 +184,7 @@ std::optional<fail_on_condition> parse_fail_on(std::string_view text, std::strin
     return std::nullopt;
   }
   std::string_view rest = all.substr(at);
-  if (!parse_subject(core::trim(all.substr(0, at)), c, error) || !parse_op(rest, c, error) ||
+  if (!parse_subject(core::trim(all.substr(0, at)), c, error) || !parse_operator(rest, c.op, error) ||
       !parse_threshold(rest, c, error)) {
     return std::nullopt;
   }

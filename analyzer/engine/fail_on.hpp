@@ -45,6 +45,13 @@ struct fail_on_condition {
 /// wrong, without the condition itself) when it is invalid.
 std::optional<fail_on_condition> parse_fail_on(std::string_view text, std::string& error);
 
+/// Reads the operator at the start of `rest` and removes it (also for the
+/// diff's conditions, engine/diff_gate.hpp: the same operators, the same
+/// errors).
+bool parse_operator(std::string_view& rest, gate_op& op, std::string& error);
+/// Digits with at most one inner `.`: how a threshold is written.
+bool plain_number(std::string_view s);
+
 /// Whether `value <op> threshold` holds (== with a tolerance for rates).
 bool compare(gate_op op, double value, double threshold);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzer/report/audit_report.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/json_writer.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -278,6 +279,11 @@ std::string write_json(const summary& s) {
   write_retryable(w, s);
   w.end_object();
   write_audit_json(w, s);
+  if (s.baseline != nullptr) {
+    w.key("baseline").begin_object();
+    write_diff_fields(w, *s.baseline);
+    w.end_object();
+  }
   // Last, so the report reads the same above it: yesterday's report can be
   // today's baseline (diff, merge).
   if (!s.embedded_partial.empty()) w.field("partial", s.embedded_partial);

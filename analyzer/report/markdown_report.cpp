@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analyzer/report/audit_report.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/escape.hpp"
 #include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
@@ -321,6 +322,7 @@ std::string write_markdown(const summary& s) {
   header(out, s);
   headline(out, s);
   gate(out, s);
+  if (s.baseline != nullptr) out += baseline_markdown(*s.baseline);
   categories(out, s);
   incidents(out, s);
   timeline_table(out, s);

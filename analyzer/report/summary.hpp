@@ -100,6 +100,8 @@ struct gate_result {
   bool met = false;
 };
 
+struct diff_result;  // diff.hpp
+
 /// Everything a reporter needs, computed once.
 struct summary {
   std::string tool_version;
@@ -122,6 +124,7 @@ struct summary {
   /// The audit (analyze --audit): lifecycles and the client's behaviour,
   /// run over the merged facts; null when the run was not audited.
   std::shared_ptr<const audit::audit_result> audit;
+  const diff_result* baseline = nullptr;  // analyze --baseline: the diff against it
 };
 
 /// The `source` text of a record: its input's path.

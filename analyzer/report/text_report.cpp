@@ -7,6 +7,7 @@
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/report/audit_report.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -288,6 +289,7 @@ std::string write_text(const summary& s, bool color) {
   std::string out;
   write_header(out, s, st);
   write_gate(out, s, st);
+  if (s.baseline != nullptr) out += baseline_text(*s.baseline, color);
   write_causes(out, s, st);
   write_unexplained(out, s, st);
   write_incidents(out, s, st);

@@ -35,6 +35,7 @@ FIXED = [
     "share/doc/kling-triage/examples/systemd/kling-triage-nightly.service",
     "share/doc/kling-triage/examples/systemd/kling-triage-nightly.timer",
     "share/doc/kling-triage/examples/slurm/kt-array.sh",
+    "share/doc/kling-triage/examples/nightly/kt-nightly.sh",
     "share/doc/kling-triage/partial-format.md",
 ]
 
