@@ -18,6 +18,11 @@ namespace {
 
 constexpr size_t text_width = 100;
 
+/// Text from a partial (ids, titles, paths, messages) with its control
+/// characters escaped: the coloured form is written without the output
+/// filter's escaping (its colours are escape sequences).
+std::string show(std::string_view s) { return core::printable(s); }
+
 struct style {
   bool on;
   std::string bold(std::string_view s) const { return wrap("1", s); }
@@ -61,7 +66,7 @@ std::string side_line(std::string_view label, const diff_side& s) {
                                                 utc_seconds(s.last_ms))
                                   : std::string("no timestamps");
   return fmt::format("  {:<8} {}\n           {} records, {} failures ({}), {}\n", label,
-                     log_text(s.name), group_thousands(s.records), group_thousands(s.failures),
+                     show(log_text(s.name)), group_thousands(s.records), group_thousands(s.failures),
                      rate_text(s.failure_rate()), window);
 }
 
@@ -83,19 +88,19 @@ std::string example_text(const diff_example& ex) {
   std::string where = ex.line >= 0 ? fmt::format("{}:{}", ex.source, ex.line)
                                    : fmt::format("{}#{}", ex.source, ex.entry);
   if (ex.line >= 0 && ex.entry >= 0) where += fmt::format("/{}", ex.entry);
-  std::string out = "e.g. " + log_text(where);
-  if (!ex.message.empty()) out += fmt::format(" \"{}\"", core::shorten(ex.message, 60));
+  std::string out = "e.g. " + show(log_text(where));
+  if (!ex.message.empty()) out += fmt::format(" \"{}\"", core::shorten(show(ex.message), 60));
   return core::shorten(out, text_width - 6);
 }
 
 void cause_details(std::string& out, const diff_row& r, const style& st, bool seen) {
-  if (!r.title.empty()) out += "      " + wrapped(r.title, 6, 6) + "\n";
+  if (!r.title.empty()) out += "      " + wrapped(show(r.title), 6, 6) + "\n";
   if (seen) {
     out += "      " + st.dim(fmt::format("first seen {}, last seen {}", utc_seconds(r.first_seen),
                                          utc_seconds(r.last_seen))) + "\n";
   }
   if (!r.fixes.empty()) {
-    out += "      " + st.green("fix:") + " " + wrapped(r.fixes.front(), 11, 11) + "\n";
+    out += "      " + st.green("fix:") + " " + wrapped(show(r.fixes.front()), 11, 11) + "\n";
   }
   if (r.example) out += "      " + st.dim(example_text(*r.example)) + "\n";
 }
@@ -116,10 +121,11 @@ void section(std::string& out, const diff_result& d, diff_state state, std::stri
     } else {
       head = change_text(r);
     }
-    std::string id = state == diff_state::regressed ? st.red(st.bold(r.id))
-                     : state == diff_state::new_    ? st.red(st.bold(r.id))
-                     : state == diff_state::improved ? st.green(r.id)
-                                                     : r.id;
+    std::string shown = show(r.id);
+    std::string id = state == diff_state::regressed || state == diff_state::new_
+                         ? st.red(st.bold(shown))
+                     : state == diff_state::improved ? st.green(shown)
+                                                     : shown;
     out += fmt::format("\n  {}  {}\n", id, head);
     if (state == diff_state::new_ || state == diff_state::regressed) {
       cause_details(out, r, st, state == diff_state::new_);
@@ -134,7 +140,7 @@ void unchanged_line(std::string& out, const diff_result& d, const style& st) {
   if (n == 0) return;
   std::string ids;
   for (const auto& r : d.rows(diff_dimension::causes)) {
-    if (r.state == diff_state::unchanged) ids += (ids.empty() ? "" : ", ") + r.id;
+    if (r.state == diff_state::unchanged) ids += (ids.empty() ? "" : ", ") + show(r.id);
   }
   ids = wrapped(ids, 2, 2);
   out += "\n" + st.bold(fmt::format("Unchanged ({})", n)) +
@@ -143,7 +149,7 @@ void unchanged_line(std::string& out, const diff_result& d, const style& st) {
   // Those that moved by 5 or more: a person asks why they are not flagged.
   for (const auto& r : d.rows(diff_dimension::causes)) {
     if (r.state != diff_state::unchanged || std::abs(r.current.count - r.base.count) < 5) continue;
-    out += st.dim(fmt::format("  {}  {}  (not significant)", r.id, change_text(r))) + "\n";
+    out += st.dim(fmt::format("  {}  {}  (not significant)", show(r.id), change_text(r))) + "\n";
   }
 }
 
@@ -154,7 +160,7 @@ void other_changes(std::string& out, const diff_result& d, const style& st) {
     if (dim == diff_dimension::causes) continue;
     for (const auto& r : d.rows(dim)) {
       if (r.state == diff_state::unchanged) continue;
-      lines += fmt::format("  {:<44} {:<9} {}\n", core::shorten(diff_key_label(dim, r.id), 44),
+      lines += fmt::format("  {:<44} {:<9} {}\n", core::shorten(show(diff_key_label(dim, r.id)), 44),
                            name_of(r.state),
                            change_text(r));
     }
@@ -172,7 +178,7 @@ void gate(std::string& out, const diff_result& d, const style& st) {
     std::string value = !g.text.empty() ? g.text
                         : g.number      ? fmt::format("{:g}", *g.number)
                                         : std::string("∞");
-    out += fmt::format("  {:<50}  {:>10}  {}\n", core::shorten(g.condition, 50), value,
+    out += fmt::format("  {:<50}  {:>10}  {}\n", core::shorten(show(g.condition), 50), value,
                        g.met ? st.red(st.bold("MET")) : st.green("ok"));
   }
 }
@@ -181,7 +187,7 @@ void gate(std::string& out, const diff_result& d, const style& st) {
 void body(std::string& out, const diff_result& d, const style& st) {
   out += "\n" + st.bold(diff_headline(d)) + "\n";
   for (const auto& why : d.incomparable) {
-    out += st.yellow(core::shorten("warning: not comparable: " + why, 3 * text_width)) + "\n";
+    out += st.yellow(wrapped(show("warning: not comparable: " + why), 2, 0)) + "\n";
   }
   gate(out, d, st);
   section(out, d, diff_state::new_, "New causes", "not in BASE; first seen, an example, the fix", st);
@@ -206,7 +212,7 @@ std::string write_diff_text(const diff_result& d, bool color) {
 std::string baseline_text(const diff_result& d, bool color) {
   style st{color};
   std::string out = "\n" + st.bold("Since the baseline") + "  " +
-                    st.dim(fmt::format("{}: {} records, {} failures ({})", log_text(d.base.name),
+                    st.dim(fmt::format("{}: {} records, {} failures ({})", show(log_text(d.base.name)),
                                        group_thousands(d.base.records),
                                        group_thousands(d.base.failures),
                                        rate_text(d.base.failure_rate()))) + "\n";

@@ -269,4 +269,26 @@ BOOST_AUTO_TEST_CASE(gate_evaluation) {
   BOOST_TEST(!inf[0].number);
 }
 
+BOOST_AUTO_TEST_CASE(text_form_escapes_what_a_partial_holds) {
+  // A partial's ids, titles and paths are data: no terminal escape from
+  // them reaches a terminal, coloured (no output filter) or not.
+  report::diff_result d;
+  d.base.name = "base\x1b[2J.partial";
+  report::diff_row r;
+  r.id = "evil\x1b]0;pwned\x07";
+  r.title = "title\x1b[31m";
+  r.fixes = {"fix\x9b1m"};
+  r.state = diff_state::new_;
+  r.current.count = 1;
+  d.rows(report::diff_dimension::causes).push_back(r);
+  for (bool color : {false, true}) {
+    std::string out = report::write_diff_text(d, color);
+    BOOST_TEST(out.find("\x1b]0;") == std::string::npos);
+    BOOST_TEST(out.find("\x1b[2J") == std::string::npos);
+    BOOST_TEST(out.find("title\x1b[31m") == std::string::npos);
+    BOOST_TEST(out.find('\x07') == std::string::npos);
+    BOOST_TEST(out.find("evil") != std::string::npos);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
