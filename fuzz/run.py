@@ -151,7 +151,9 @@ def seeds_time_bound():
 def seeds_fail_on():
     return [c.encode() for c in ["failure-rate>5%", "failure-rate >= 0.05", "category:auth>0",
                                  "cause:billing.insufficient_credits>=1", "unclassified==0",
-                                 "malformed<10", "failure-rate>100%", "cause:>1", "x>1"]]
+                                 "malformed<10", "failure-rate>100%", "cause:>1", "x>1",
+                                 "new-cause>0", "regressed>=2", "failure-rate-ratio>1.5",
+                                 "cause:rate_limit.requests:state==regressed", "cause::state==new"]]
 
 
 def seeds_redact():
