@@ -14,7 +14,8 @@ X-Api-Key, Cookie, …), body fields (api_key, secret_key, password, …) and
 query parameters. Outputs: analyze in text, JSON, Markdown and HTML,
 --events, explain on every record, rules check/list/test with a rule file
 holding keys (one in a regex), partials (decoded, whether written to a file
-or embedded in a report) and merge's reports, and every stderr, including
+or embedded in a report), merge's reports, diff's four forms and analyze
+--baseline's section, and every stderr, including
 errors.
 Every JSON output must still parse.
 """
@@ -280,6 +281,14 @@ def main():
                                              "--rules", rules_path, jsonl, har_path]))
     for fmt in ("text", "json"):
         runs.append((f"merge -f {fmt}", ["merge", "-f", fmt, partial]))
+    # diff against an empty day: every cause is new, with its example shown.
+    empty_log, empty = os.path.join(tmp, "empty.jsonl"), os.path.join(tmp, "empty.partial")
+    open(empty_log, "w").close()
+    runs.append(("analyze --partial (empty)", ["analyze", "--partial", empty, empty_log]))
+    for fmt in ("text", "json", "markdown", "html"):
+        runs.append((f"diff -f {fmt}", ["diff", "-f", fmt, "--color", "always", empty, partial]))
+    runs.append(("analyze --baseline", ["analyze", "--baseline", empty, "--rules", rules_path,
+                                        jsonl, har_path]))
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, os.path.join(os.path.dirname(here), "partial"))
     import partial_dump  # noqa: E402
