@@ -109,7 +109,8 @@ exit_code run_diff(const options& o) {
   if (!current) return exit_code::error;
   auto name = [](const std::string& p) { return p == "-" ? std::string("<stdin>") : p; };
   report::diff_result d = make_diff(*base, name(base_path), *current, name(current_path), gate);
-  if (auto err = write_file(o.output, render(o, d, color_wanted(o))); !err.empty()) {
+  bool color = color_wanted(o);
+  if (auto err = write_file(o.output, render(o, d, color), report_style(o, color)); !err.empty()) {
     print_error(err);
     return exit_code::error;
   }

@@ -260,6 +260,8 @@ run_stats collect_stats(const engine::run_state& s, unsigned threads) {
   return st;
 }
 
+}  // namespace
+
 /// How the report leaves: redaction written in its format; control
 /// characters escaped in every human-readable format (the coloured text
 /// report escapes each value itself: its colours are control sequences).
@@ -269,6 +271,8 @@ output_style report_style(const options& o, bool color) {
   if (o.format == "html") return {core::redact_style::html, true};
   return {core::redact_style::plain, !color};
 }
+
+namespace {
 
 std::string render(const options& o, const report::summary& s, bool color) {
   if (o.format == "json") return report::write_json(s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "analyzer/cli/messages.hpp"
 #include "analyzer/cli/options.hpp"
 #include "analyzer/engine/audit_section.hpp"
 #include "analyzer/engine/diff_gate.hpp"
@@ -71,6 +72,12 @@ report::diff_result make_diff(const engine::run_state& base, const std::string& 
 
 /// A line on stderr per met diff condition.
 void report_diff_gate(const std::vector<report::diff_gate_result>& gate);
+
+/// How a report (or a diff) in `o.format` leaves: redaction written in its
+/// format; control characters escaped in every human-readable format (the
+/// coloured text form escapes each value itself: its colours are control
+/// sequences).
+output_style report_style(const options& o, bool color);
 
 /// What analyze and merge end with: the partial (--partial), the report
 /// (unless only a partial was asked for), input errors and met conditions
