@@ -68,6 +68,7 @@ install(FILES ${KT_COMPLETION_DIR}/_kling-triage DESTINATION "\${kt_zsh_dir}")
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES rules/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/rules)
 install(FILES profiles/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/profiles)
+install(FILES docs/partial-format.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(FILES packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
@@ -85,7 +86,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # kling-triage_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from dpkg-shlibdeps
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
+# python3-distributed: kling-triage-dask (a Dask cluster).
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion, python3-distributed")
 # The summary above is the first line; CPack indents these.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "kling-triage reads the logs services write when they call the Kling AI

@@ -151,7 +151,9 @@ def seeds_time_bound():
 def seeds_fail_on():
     return [c.encode() for c in ["failure-rate>5%", "failure-rate >= 0.05", "category:auth>0",
                                  "cause:billing.insufficient_credits>=1", "unclassified==0",
-                                 "malformed<10", "failure-rate>100%", "cause:>1", "x>1"]]
+                                 "malformed<10", "failure-rate>100%", "cause:>1", "x>1",
+                                 "new-cause>0", "regressed>=2", "failure-rate-ratio>1.5",
+                                 "cause:rate_limit.requests:state==regressed", "cause::state==new"]]
 
 
 def seeds_redact():
@@ -173,6 +175,67 @@ def seeds_profile_loader():
     return out
 
 
+def kling_triage():
+    path = os.environ.get("KLING_TRIAGE", os.path.join(ROOT, "build", "release", "kling-triage"))
+    if not os.path.exists(path):
+        raise SystemExit(f"fuzz_partial's seeds are real partials, written by {path}: build it "
+                         "first (scripts/kt build), or name another with KLING_TRIAGE")
+    return path
+
+
+def partial_body(partial):
+    """The section table of a binary partial (docs/partial-format.md), decompressed."""
+    i = partial.index(b"\n") + 1
+    flags, i = partial[i], i + 1
+    n = shift = 0
+    while True:
+        b, i = partial[i], i + 1
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            break
+    body = partial[i:i + n]
+    if flags & 1:
+        body = subprocess.run(["zstd", "-dc"], input=body, capture_output=True, check=True).stdout
+    return body
+
+
+def seeds_partial():
+    """Real partials: of each sample and of the corpus, of a few lines of each, of a byte range,
+    with tight bounds (values left out, a wide timeline), base64, two concatenated, a JSON
+    report carrying one; as streams (first byte even) and as bare bodies (odd)."""
+    binary = kling_triage()
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000")
+    inputs = files("samples", ".jsonl", ".jsonl.gz", ".jsonl.zst", ".har") + \
+        [os.path.join(ROOT, "tests/corpus/labelled.jsonl")]
+
+    def analyze(*args):
+        return subprocess.run([binary, "analyze", *args], capture_output=True, env=env,
+                              cwd=ROOT).stdout
+
+    streams = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, path in enumerate(inputs):
+            streams.append(analyze("--partial", "-", path))
+            if not path.endswith(".har"):
+                few = os.path.join(tmp, f"few-{i}.jsonl")
+                with open(few, "wb") as f:
+                    f.write(b"\n".join(decompressed(path).split(b"\n")[:4]) + b"\n")
+                streams.append(analyze("--partial", "-", few))
+        plain = os.path.join(ROOT, "samples", "api-2026-11-24.jsonl")
+        size = os.path.getsize(plain)
+        streams.append(analyze("--partial", "-", "--byte-range", f"{size // 3}:{size}", plain))
+        streams.append(analyze("--partial", "-", "--max-distinct", "10", "--max-timeline-cells",
+                               "1000", inputs[0], inputs[-1]))
+    streams = [s for s in streams if s.startswith(b"kling-triage/partial@")]
+    out = [b"\x00" + s for s in streams]
+    out += [b"\x01" + partial_body(s) for s in streams]
+    few = [s for s in streams if len(s) < 4096][:3]
+    out.append(b"\x02" + b"".join(few))
+    text = analyze("--partial", "-", "--partial-encoding", "base64", inputs[0])
+    out.append(b"\x04" + text)
+    out.append(b"\x06" + analyze("-f", "json", "--embed-partial", inputs[0]))
+    return out
 def seeds_fact_store():
     """Serialized stores the target itself builds with the audit's fact_sink."""
     with tempfile.TemporaryDirectory() as out:
@@ -192,6 +255,7 @@ TARGETS = {
     "fuzz_fail_on": (seeds_fail_on, None, 128),
     "fuzz_redact": (seeds_redact, "json.dict", 4096),
     "fuzz_profile_loader": (seeds_profile_loader, "yaml.dict", 2048),
+    "fuzz_partial": (seeds_partial, None, 65536),
     "fuzz_fact_store": (seeds_fact_store, None, 16384),
 }
 

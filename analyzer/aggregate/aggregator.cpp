@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "analyzer/core/redact.hpp"
 #include "analyzer/core/msg_template.hpp"
 #include "analyzer/core/text.hpp"
@@ -10,12 +13,6 @@
 namespace analyzer::aggregate {
 
 namespace {
-// Lines (JSON Lines), entries (HAR), or line and index within the line
-// (a line holding many records): ordered the way they appear.
-record_key key_of(const event::event& ev) {
-  if (ev.line < 0) return {ev.source, ev.entry};
-  return {ev.source, ev.line * 65536 + (ev.entry >= 0 ? std::min<int64_t>(ev.entry, 65535) : 0)};
-}
 
 template <typename T>
 void keep_earliest(std::vector<T>& list, T&& item, size_t limit) {
@@ -24,6 +21,13 @@ void keep_earliest(std::vector<T>& list, T&& item, size_t limit) {
                               [](const T& a, const T& b) { return a.key < b.key; });
   list.insert(pos, std::move(item));
   if (list.size() > limit) list.pop_back();
+}
+
+/// Whether a record at time `ts` could enter `list` (the hash is only
+/// computed when it could).
+template <typename T>
+bool may_enter(const std::vector<T>& list, int64_t ts, size_t limit) {
+  return list.size() < limit || ts <= list.back().key.ts;
 }
 
 void merge_min(std::optional<int64_t>& a, const std::optional<int64_t>& b) {
@@ -38,18 +42,37 @@ void add_maps(M& into, const M& from) {
   for (const auto& [k, v] : from) into[k] += v;
 }
 
-/// A text value as a key: cut at max_value_bytes (UTF-8 safe), the same
-/// way everywhere, so merged counts stay exact.
+record_key remapped(record_key k, const std::vector<uint32_t>* source_map) {
+  if (source_map != nullptr && k.source < source_map->size()) k.source = (*source_map)[k.source];
+  return k;
+}
+
+int64_t ts_key(const event::event& ev) { return ev.ts_ms ? *ev.ts_ms : no_time; }
+
+/// A text value as a key: redacted and cut at max_value_bytes (UTF-8
+/// safe), the same way everywhere, so merged counts stay exact.
 std::string_view key_text(std::string_view s, std::string& buf) {
-  if (s.size() <= max_value_bytes) return s;
-  buf = core::shorten(s, max_value_bytes);
+  if (s.size() <= max_value_bytes && !core::may_hold_secret(s)) return s;
+  buf = core::clip(s, max_value_bytes);
   return buf;
 }
 }  // namespace
 
-example example_of(const event::event& ev, std::string_view endpoint) {
+uint64_t record_bytes::hash() const {
+  if (!hashed_) {
+    hash_ = XXH3_64bits(bytes_.data(), bytes_.size());
+    hashed_ = true;
+  }
+  return hash_;
+}
+
+record_key key_of(const event::event& ev, const record_bytes& bytes) {
+  return {ts_key(ev), bytes.hash(), ev.source, ev.line, ev.entry};
+}
+
+example example_of(const event::event& ev, std::string_view endpoint, const record_key& key) {
   example ex;
-  ex.key = key_of(ev);
+  ex.key = key;
   ex.line = ev.line;
   ex.entry = ev.entry;
   // Cut for display, so redacted first (a cut key is not recognisable).
@@ -79,7 +102,8 @@ template_stats* template_table::slot(key&& k) {
   return &it->second;
 }
 
-void template_table::add(const event::event& ev, std::string_view endpoint) {
+void template_table::add(const event::event& ev, std::string_view endpoint,
+                         const record_key& at) {
   std::string text = core::message_template(core::clip(ev.message, 1000));
   uint64_t hash = core::template_hash(text);
   template_stats* t = slot({hash, std::move(text)});
@@ -87,10 +111,10 @@ void template_table::add(const event::event& ev, std::string_view endpoint) {
   ++t->count;
   ++t->statuses[ev.status > 0 ? ev.status : 0];
   if (ev.code) t->codes.add(*ev.code, 1);
-  if (!t->earliest || key_of(ev) < t->earliest->key) t->earliest = example_of(ev, endpoint);
+  if (!t->earliest || at < t->earliest->key) t->earliest = example_of(ev, endpoint, at);
 }
 
-void template_table::merge(const template_table& o) {
+void template_table::merge(const template_table& o, const std::vector<uint32_t>* source_map) {
   capped_ = capped_ || o.capped_;
   for (const auto& [k, b] : o.map_) {
     template_stats* a = slot(key(k));
@@ -98,8 +122,23 @@ void template_table::merge(const template_table& o) {
     a->count += b.count;
     add_maps(a->statuses, b.statuses);
     a->codes.merge(b.codes);
-    if (b.earliest && (!a->earliest || b.earliest->key < a->earliest->key)) a->earliest = b.earliest;
+    if (!b.earliest) continue;
+    record_key bk = remapped(b.earliest->key, source_map);
+    if (!a->earliest || bk < a->earliest->key) {
+      a->earliest = b.earliest;
+      a->earliest->key = bk;
+    }
   }
+}
+
+bool template_table::restore(std::map<key, template_stats> entries, bool capped) {
+  if (entries.size() > limit) return false;
+  for (const auto& [k, st] : entries) {
+    if (k.first != core::template_hash(k.second)) return false;
+  }
+  map_ = std::move(entries);
+  capped_ = capped;
+  return true;
 }
 
 aggregator::aggregator(int cause_count, const limits& bounds)
@@ -129,7 +168,11 @@ void aggregator::count_common(const event::event& ev, bool failure, int cause) {
   key_buf_.assign(ev.method.empty() ? "?" : ev.method);
   key_buf_ += ' ';
   key_buf_ += ev.endpoint;
-  if (key_buf_.size() > max_value_bytes) key_buf_ = core::shorten(key_buf_, max_value_bytes);
+  // Kept texts leave in partials too, which the output filter cannot
+  // redact (they are binary): redacted here, before the cut.
+  if (core::may_hold_secret(key_buf_) || key_buf_.size() > max_value_bytes) {
+    key_buf_ = core::clip(key_buf_, max_value_bytes);
+  }
   record_counts one{1, failure ? 1 : 0};
   endpoints.add(std::string_view(key_buf_), one);
   if (!ev.model.empty()) models.add(key_text(ev.model, model_buf_), one);
@@ -137,18 +180,20 @@ void aggregator::count_common(const event::event& ev, bool failure, int cause) {
 
 void aggregator::add_ok(const event::event& ev) {
   ++ok;
-  ++input(ev.source).records;
-  ++input(ev.source).ok;
-  if (ev.response_body) ++input(ev.source).response_bodies;
+  input_stats& in = input(ev.source);
+  ++in.records;
+  ++in.ok;
+  if (ev.response_body) ++in.response_bodies;
   count_common(ev, false, -1);
 }
 
-void aggregator::add_failure(const event::event& ev, int cause_index) {
+void aggregator::add_failure(const event::event& ev, int cause_index, const record_bytes& bytes) {
   int cause = cause_index >= 0 ? cause_index : unclassified_index();
   ++failures;
-  ++input(ev.source).records;
-  ++input(ev.source).failures;
-  if (ev.response_body) ++input(ev.source).response_bodies;
+  input_stats& in = input(ev.source);
+  ++in.records;
+  ++in.failures;
+  if (ev.response_body) ++in.response_bodies;
   count_common(ev, true, cause);
   cause_stats& c = causes[static_cast<size_t>(cause)];
   ++c.count;
@@ -157,24 +202,28 @@ void aggregator::add_failure(const event::event& ev, int cause_index) {
   c.endpoints.add(std::string_view(key_buf_), 1);  // set by count_common
   merge_min(c.first_seen, ev.ts_ms);
   merge_max(c.last_seen, ev.ts_ms);
-  record_key key = key_of(ev);
+  bool unexplained_record = cause == unclassified_index();
+  if (!may_enter(c.examples, ts_key(ev), max_examples) && !unexplained_record) return;
+  record_key key = key_of(ev, bytes);
   if (c.examples.size() < max_examples || key < c.examples.back().key) {
-    keep_earliest(c.examples, example_of(ev, key_buf_), max_examples);
+    keep_earliest(c.examples, example_of(ev, key_buf_, key), max_examples);
   }
-  if (cause == unclassified_index()) unexplained.add(ev, key_buf_);
+  if (unexplained_record) unexplained.add(ev, key_buf_, key);
 }
 
-void aggregator::add_malformed(const event::event& ev) {
+void aggregator::add_malformed(const event::event& ev, const record_bytes& bytes) {
   ++records;
   ++malformed;
-  ++input(ev.source).records;
-  ++input(ev.source).malformed;
-  record_key key = key_of(ev);
-  if (malformed_examples.size() < 20 || key < malformed_examples.back().key) {
+  input_stats& in = input(ev.source);
+  ++in.records;
+  ++in.malformed;
+  if (!may_enter(malformed_examples, ts_key(ev), max_malformed_examples)) return;
+  record_key key = key_of(ev, bytes);
+  if (malformed_examples.size() < max_malformed_examples || key < malformed_examples.back().key) {
     keep_earliest(malformed_examples,
                   malformed_example{key, ev.line, ev.entry,
                                     core::clip(ev.malformed_reason, 300)},
-                  20);
+                  max_malformed_examples);
   }
 }
 
@@ -185,23 +234,18 @@ void aggregator::add_skipped(const event::event& ev) {
   ++input(ev.source).skipped;
 }
 
-void aggregator::merge(const aggregator& o) {
+void aggregator::merge(const aggregator& o, const std::vector<uint32_t>* source_map) {
   records += o.records;
   ok += o.ok;
   failures += o.failures;
   malformed += o.malformed;
   filtered += o.filtered;
   skipped += o.skipped;
-  if (inputs.size() < o.inputs.size()) inputs.resize(o.inputs.size());
-  for (size_t i = 0; i < o.inputs.size(); ++i) {
-    inputs[i].records += o.inputs[i].records;
-    inputs[i].ok += o.inputs[i].ok;
-    inputs[i].failures += o.inputs[i].failures;
-    inputs[i].malformed += o.inputs[i].malformed;
-    inputs[i].skipped += o.inputs[i].skipped;
-    inputs[i].response_bodies += o.inputs[i].response_bodies;
-  }
   without_time += o.without_time;
+  for (size_t i = 0; i < o.inputs.size(); ++i) {
+    uint32_t to = source_map != nullptr ? (*source_map)[i] : static_cast<uint32_t>(i);
+    input(to).merge(o.inputs[i]);
+  }
   for (size_t i = 0; i < statuses.size(); ++i) statuses[i] += o.statuses[i];
   codes.merge(o.codes);
   merge_min(first_ts, o.first_ts);
@@ -215,12 +259,18 @@ void aggregator::merge(const aggregator& o) {
     a.endpoints.merge(b.endpoints);
     merge_min(a.first_seen, b.first_seen);
     merge_max(a.last_seen, b.last_seen);
-    for (const auto& ex : b.examples) keep_earliest(a.examples, example(ex), max_examples);
+    for (const auto& ex : b.examples) {
+      example copy = ex;
+      copy.key = remapped(ex.key, source_map);
+      keep_earliest(a.examples, std::move(copy), max_examples);
+    }
   }
   for (const auto& m : o.malformed_examples) {
-    keep_earliest(malformed_examples, malformed_example(m), 20);
+    malformed_example copy = m;
+    copy.key = remapped(m.key, source_map);
+    keep_earliest(malformed_examples, std::move(copy), max_malformed_examples);
   }
-  unexplained.merge(o.unexplained);
+  unexplained.merge(o.unexplained, source_map);
   endpoints.merge(o.endpoints);
   models.merge(o.models);
   minutes.merge(o.minutes);
@@ -234,6 +284,23 @@ void aggregator::finish() {
     c.codes.finish();
     c.endpoints.finish();
   }
+}
+
+void template_table::remap_sources(const std::vector<uint32_t>& map) {
+  for (auto& [k, t] : map_) {
+    if (t.earliest) t.earliest->key = remapped(t.earliest->key, &map);
+  }
+}
+
+void aggregator::remap_sources(const std::vector<uint32_t>& map, size_t input_count) {
+  std::vector<input_stats> moved(std::max(input_count, inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) moved[i < map.size() ? map[i] : i].merge(inputs[i]);
+  inputs = std::move(moved);
+  for (auto& c : causes) {
+    for (auto& ex : c.examples) ex.key = remapped(ex.key, &map);
+  }
+  for (auto& m : malformed_examples) m.key = remapped(m.key, &map);
+  unexplained.remap_sources(map);
 }
 
 }  // namespace analyzer::aggregate

@@ -121,6 +121,30 @@ class bounded_counts {
   /// Cuts to exactly the kept values (call before reading a final result).
   void finish() { prune(); }
 
+  /// Rebuilds a finished state (a partial's): the kept values, the other
+  /// records, and whether any value was left out. False when that breaks
+  /// what finish() guarantees: at most `limit` values, exactly `limit` when
+  /// some were left out, and no other records when none was.
+  bool restore(map_type values, const Counts& other, bool truncated) {
+    if (values.size() > limit_ || (truncated && values.size() != limit_)) return false;
+    if (!truncated && !(other == Counts{})) return false;
+    full_ = truncated;
+    cut_hash_ = 0;
+    cut_key_ = Key{};
+    if (full_) {  // the cut is the largest kept (hash, key), as prune() leaves it
+      for (const auto& [k, v] : values) {
+        uint64_t h = value_hash(k);
+        if (h > cut_hash_ || (h == cut_hash_ && k > cut_key_)) {
+          cut_hash_ = h;
+          cut_key_ = k;
+        }
+      }
+    }
+    values_ = std::move(values);
+    other_ = other;
+    return true;
+  }
+
   const map_type& values() const { return values_; }
   typename map_type::const_iterator begin() const { return values_.begin(); }
   typename map_type::const_iterator end() const { return values_.end(); }

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "analyzer/event/timestamp.hpp"
+
 namespace analyzer::aggregate {
 
 namespace {
@@ -49,6 +51,24 @@ void time_buckets::widen_to(size_t level) {
 
 void time_buckets::fit() {
   while (cells_ > max_cells_ && level_ + 1 < ladder.size()) widen_to(level_ + 1);
+}
+
+bool time_buckets::restore(int64_t resolution, minute_map buckets) {
+  const auto* at = std::find(ladder.begin(), ladder.end(), resolution);
+  if (at == ladder.end()) return false;
+  constexpr int64_t last_minute = event::max_time_ms / 60000;
+  size_t cells = 0;
+  for (const auto& [minute, b] : buckets) {
+    if (minute < 0 || minute > last_minute || minute % resolution != 0) return false;
+    if (b.records <= 0 || b.failures < 0 || b.failures > b.records) return false;
+    cells += cells_of(b);
+  }
+  auto level = static_cast<size_t>(at - ladder.begin());
+  if (cells > max_cells_ && level + 1 < ladder.size()) return false;
+  buckets_ = std::move(buckets);
+  level_ = level;
+  cells_ = cells;
+  return true;
 }
 
 void time_buckets::merge(const time_buckets& o) {

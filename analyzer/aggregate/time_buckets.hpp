@@ -49,6 +49,13 @@ class time_buckets {
   int64_t resolution_minutes() const;
   size_t max_cells() const { return max_cells_; }
 
+  /// Rebuilds a state read from a partial: buckets of `resolution` minutes
+  /// (one of the ladder's), keyed by their first minute. False when the
+  /// resolution is not one of the ladder's, a key is not aligned on it or
+  /// not a time, a bucket is empty, or the cells exceed the budget at a
+  /// resolution that could still widen (what add() and merge() never leave).
+  bool restore(int64_t resolution, minute_map buckets);
+
  private:
   void widen_to(size_t level);
   void fit();

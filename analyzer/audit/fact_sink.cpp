@@ -7,6 +7,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "analyzer/audit/jwt_issuer.hpp"
 #include "analyzer/core/text.hpp"
 
 namespace analyzer::audit {
@@ -92,7 +93,29 @@ uint32_t fact_sink::client_of(const call_input& in) {
     return slot->client;
   }
   std::optional<client_identity> id;
-  if (seed == 1) id = client_from_authorization(in.authorization);
+  if (seed == 1) {
+    // Tokens are re-minted (a JWT per call is common), their issuer is
+    // not: the second cache is by issuer, so SHA-256 runs once per client.
+    std::string_view v = core::trim(in.authorization);
+    if (v.size() > 7 && core::iequals(v.substr(0, 6), "bearer") && core::is_space(v[6])) {
+      v = core::trim(v.substr(7));
+    }
+    bool is_jwt = false;
+    if (auto iss = jwt_issuer(v, is_jwt)) {
+      XXH128_hash_t ih = XXH3_128bits_withSeed(iss->data(), iss->size(), 4);
+      if (const auth_slot* slot = issuer_cache_.find(ih.low64); slot != nullptr && slot->hi == ih.high64) {
+        auth_cache_[h.low64] = {h.high64, slot->client};
+        return slot->client;
+      }
+      uint32_t client = store_.client(client_from_issuer(*iss));
+      if (issuer_cache_.size() > 65536) issuer_cache_.clear();
+      issuer_cache_[ih.low64] = {ih.high64, client};
+      if (auth_cache_.size() > 65536) auth_cache_.clear();
+      auth_cache_[h.low64] = {h.high64, client};
+      return client;
+    }
+    id = client_from_authorization(in.authorization);
+  }
   if (!id) {
     id = in.client_hint.empty() ? client_from_path(in.source_path)
                                 : client_from_hint(in.client_hint);
@@ -161,7 +184,7 @@ bool fact_sink::build(const call_input& in, call_fact& f, fact_extras& x) {
   f.fingerprint = request_fingerprint(in.method, pq, in.request_body, scratch_);
   f.client = client;
   f.endpoint = endpoint_of(in.method, in.endpoint);
-  f.where = record_ref{source_of(in.source_path), in.line < 0 && in.entry >= 0,
+  f.where = record_ref{source_of(in.source_name.empty() ? in.source_path : in.source_name), in.line < 0 && in.entry >= 0,
                        in.line >= 0 ? in.line : std::max<int64_t>(in.entry, 0)}
                 .pack();
   f.flags = static_cast<uint8_t>(target_.kind);

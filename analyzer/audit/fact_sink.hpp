@@ -29,6 +29,9 @@ struct named_task {
 struct call_input {
   // Where the record is and what it is made of.
   std::string_view source_path;  // the input as given
+  /// The name the store keeps for the input, when not `source_path` (a
+  /// byte-range shard names its range: its lines count from the range).
+  std::string_view source_name;
   int64_t line = -1;             // 1-based (JSONL), or -1
   int64_t entry = -1;            // 0-based (HAR), or -1
   std::string_view record_bytes; // the line (no line end) or the HAR entry
@@ -96,6 +99,7 @@ class fact_sink {
     uint32_t client = 0;
   };
   flat_map<auth_slot> auth_cache_;
+  flat_map<auth_slot> issuer_cache_;   // by a 128-bit hash of a JWT's `iss`
   flat_map<uint32_t> endpoint_cache_;  // by hash of method and endpoint
   std::string last_source_;
   uint32_t last_source_index_ = 0;

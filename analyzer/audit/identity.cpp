@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/audit/identity.hpp"
 
-#include <openssl/evp.h>
-
 #include <cstring>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "analyzer/audit/jwt_issuer.hpp"
+#include "analyzer/core/sha256.hpp"
 #include "analyzer/core/text.hpp"
 
 namespace analyzer::audit {
@@ -42,21 +41,7 @@ client_identity hashed(std::string_view text) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-    return {};  // only when libcrypto cannot run at all
-  }
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += digits[md[i] >> 4];
-    hex += digits[md[i] & 15];
-  }
-  return hex;
-}
+std::string sha256_hex(std::string_view data) { return core::sha256_hex(data); }
 
 std::optional<client_identity> client_from_authorization(std::string_view value) {
   std::string_view v = core::trim(value);
@@ -70,6 +55,8 @@ std::optional<client_identity> client_from_authorization(std::string_view value)
   if (auto iss = jwt_issuer(v, is_jwt)) return hashed(*iss);
   return hashed(v);
 }
+
+client_identity client_from_issuer(std::string_view iss) { return hashed(iss); }
 
 client_identity client_from_hint(std::string_view value) {
   return {"=" + std::string(value), std::string(value)};

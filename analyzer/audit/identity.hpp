@@ -31,13 +31,16 @@ struct client_identity {
 /// a value a logger redacted (`REDACTED`, `[Filtered]`, `***`, ...).
 std::optional<client_identity> client_from_authorization(std::string_view value);
 
+/// The identity of a JWT whose `iss` is `iss` (client_from_authorization's).
+client_identity client_from_issuer(std::string_view iss);
+
 /// A profile's `client` field, shown as it is.
 client_identity client_from_hint(std::string_view value);
 
 /// With no credential logged: SHA-256 of the input's path as given.
 client_identity client_from_path(std::string_view path);
 
-/// SHA-256 of `data` as 64 lower-case hex digits (OpenSSL libcrypto).
+/// SHA-256 of `data` as 64 lower-case hex digits (core::sha256_hex).
 std::string sha256_hex(std::string_view data);
 
 /// The URL's path and query as sent: everything after scheme and host,

@@ -170,7 +170,29 @@ memory_index::memory_index(const fact_store& s, const order& ord)
   for (size_t c = 0; c + 1 < start_.size(); ++c) {
     auto first = index_.begin() + static_cast<std::ptrdiff_t>(start_[c]);
     auto last = index_.begin() + static_cast<std::ptrdiff_t>(start_[c + 1]);
-    if (!std::is_sorted(first, last, cmp)) std::stable_sort(first, last, cmp);
+    if (std::is_sorted(first, last, cmp)) continue;
+    // Each worker's facts of a client are in time order, and a store holds
+    // its workers' blocks one after the other: a partition is a few sorted
+    // runs. Merge them (stable, so the same result as a sort); many runs
+    // (an unordered log): sort.
+    std::vector<std::ptrdiff_t> bounds{0};
+    for (auto it = first + 1; it < last && bounds.size() <= 64; ++it) {
+      if (cmp(*it, *(it - 1))) bounds.push_back(it - first);
+    }
+    if (bounds.size() > 64) {
+      std::stable_sort(first, last, cmp);
+      continue;
+    }
+    bounds.push_back(last - first);
+    while (bounds.size() > 2) {
+      std::vector<std::ptrdiff_t> merged{0};
+      for (size_t i = 0; i + 2 < bounds.size(); i += 2) {
+        std::inplace_merge(first + bounds[i], first + bounds[i + 1], first + bounds[i + 2], cmp);
+        merged.push_back(bounds[i + 2]);
+      }
+      if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
+      bounds = std::move(merged);
+    }
   }
 }
 

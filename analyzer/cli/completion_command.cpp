@@ -7,7 +7,8 @@
 
 #include "analyzer/cli/completion.hpp"
 #include "analyzer/cli/config.hpp"
-#include "analyzer/cli/fail_on.hpp"
+#include "analyzer/engine/diff_gate.hpp"
+#include "analyzer/engine/fail_on.hpp"
 #include "analyzer/cli/messages.hpp"
 #include "analyzer/cli/run.hpp"
 
@@ -38,7 +39,11 @@ exit_code run_completion(const options& o) {
   ids.categories.emplace_back(rules::unclassified_category);
   sort_unique(ids.causes);
   sort_unique(ids.categories);
-  for (auto s : fail_on_starts) ids.fail_on_subjects.emplace_back(s);
+  for (auto s : engine::fail_on_starts) ids.fail_on_subjects.emplace_back(s);
+  for (auto s : engine::diff_fail_on_starts) {  // diff, analyze --baseline
+    auto& subjects = ids.fail_on_subjects;
+    if (std::find(subjects.begin(), subjects.end(), s) == subjects.end()) subjects.emplace_back(s);
+  }
   print_out(render_completion(o.shell, *o.cli, ids, KLING_TRIAGE_VERSION));
   return exit_code::ok;
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 #include <fmt/format.h>
 
 #include "analyzer/cli/config.hpp"
@@ -14,7 +15,10 @@
 #include "analyzer/cli/record_at.hpp"
 #include "analyzer/cli/run.hpp"
 #include "analyzer/core/redact.hpp"
+#include "analyzer/audit/detector_texts.hpp"
 #include "analyzer/core/text.hpp"
+#include "analyzer/engine/analysis.hpp"
+#include "analyzer/report/audit_report.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/ingest/normalizer.hpp"
 #include "analyzer/ingest/profile_detect.hpp"
@@ -58,6 +62,45 @@ size_t char_count(std::string_view s) {
   return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char ch) {
     return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
   }));
+}
+
+/// Which audit findings count the record (the audit of its whole input,
+/// with the --audit-* thresholds), and the earlier call each points at.
+/// Empty after printing why when the input cannot be audited.
+std::optional<std::string> audit_lines(const options& o, const target& t, const rules::ruleset& rs,
+                                       const profile::profile_set& profiles, int forced) {
+  engine::audit_request audit;
+  bool given = false;
+  if (!parse_audit_thresholds(o, audit.thresholds, given)) return std::nullopt;
+  engine::analysis_request req;
+  req.rules = &rs;
+  req.profiles = &profiles;
+  req.inputs = {t.path};
+  req.pipeline.threads = std::max(1u, std::thread::hardware_concurrency());
+  req.pipeline.reader.max_record_bytes = o.max_record_bytes;
+  req.pipeline.reader.choose_profile = make_chooser(profiles, forced);
+  if (o.input_format == "har") req.pipeline.reader.format = ingest::input_format::har;
+  if (o.input_format == "jsonl") req.pipeline.reader.format = ingest::input_format::jsonl;
+  if (o.input_format == "json") req.pipeline.reader.format = ingest::input_format::json;
+  req.audit = audit;
+  std::string error;
+  auto state = engine::run_analysis(req, error);
+  if (!state) return std::string();
+  auto result = engine::run_state_audit(*state, {}, true, false);
+  if (!result) return std::string();
+  std::string out = fmt::format("\naudit  (of all of {}: {} calls; thresholds as analyze --audit)\n",
+                                t.path, result->calls);
+  bool any = false;
+  for (const auto& m : result->marks) {
+    if ((t.line >= 0 && m.at.line != t.line) || (t.line < 0 && m.at.entry != t.entry)) continue;
+    any = true;
+    const auto& text = audit::builtin_detector_texts().detectors[static_cast<size_t>(m.id)];
+    out += fmt::format("  audit: {}  {}", audit::name_of(m.id), text.title);
+    if (m.earlier) out += fmt::format("; the earlier call: {}", report::audit_position(*result, *m.earlier));
+    out += "\n";
+  }
+  if (!any) out += "  no audit finding counts this call\n";
+  return out;
 }
 
 /// The first `n` code points of `s`, with "…" when cut.
@@ -211,6 +254,12 @@ exit_code run_explain(const options& o) {
     print_out(out + fmt::format("  malformed: {}\n", ev.malformed_reason));
     return exit_code::ok;
   }
+  std::string audit_text;
+  if (!o.no_audit && t.path != "-") {
+    auto lines = audit_lines(o, t, *rs, *profiles, forced);
+    if (!lines) return exit_code::error;
+    audit_text = std::move(*lines);
+  }
   out += field_line("response body", ev.response_body ? "logged" : "not logged (status-only evidence)");
   out += field_line("outcome", ev.result == event::outcome::ok
                                    ? "ok"
@@ -227,7 +276,7 @@ exit_code run_explain(const options& o) {
   if (ev.ts_ms) out += field_line("ts", event::format_time(*ev.ts_ms));
   if (ev.result == event::outcome::ok) {
     out += "\nSuccessful calls are not matched against rules.\n";
-    print_out(out);
+    print_out(out + audit_text);
     return exit_code::ok;
   }
   out += "\nevidence\n";
@@ -285,7 +334,7 @@ exit_code run_explain(const options& o) {
     out += "\ncause  unclassified.unknown: no rule matched; `kling-triage rules suggest " +
            o.explain_target + "` writes one to start from (see rules/README.md)\n";
   }
-  print_out(out);
+  print_out(out + audit_text);
   return exit_code::ok;
 }
 

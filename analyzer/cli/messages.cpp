@@ -15,7 +15,7 @@ namespace {
 /// view of `text` itself when nothing needed changing (the usual case:
 /// the candidate scan is all --events pays).
 std::string_view filtered(std::string_view text, const output_style& style, std::string& scratch) {
-  bool secret = core::may_hold_secret(text);
+  bool secret = style.redact && core::may_hold_secret(text);
   bool controls = style.printable && core::needs_escaping(text, true);
   if (!secret && !controls) return text;
   scratch.clear();
@@ -23,6 +23,16 @@ std::string_view filtered(std::string_view text, const output_style& style, std:
   if (controls) scratch = core::printable(secret ? std::string_view(scratch) : text, true);
   return scratch;
 }
+
+}  // namespace
+
+std::string filter_output(std::string_view text, const output_style& style) {
+  std::string scratch;
+  std::string_view out = filtered(text, style, scratch);
+  return out.data() == scratch.data() ? std::move(scratch) : std::string(out);
+}
+
+namespace {
 
 void write_all(std::FILE* f, std::string_view text, const char* what) {
   if (text.empty()) return;

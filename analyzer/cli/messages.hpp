@@ -32,8 +32,15 @@ struct output_style {
   /// (its strings are escaped) and for the coloured text report (its
   /// reporter escapes each value, and the colours are control sequences).
   bool printable = true;
+  /// Apply the redaction policy. Off only for bytes that are not text
+  /// (partials: their texts were redacted when they were kept).
+  bool redact = true;
 };
 inline constexpr output_style machine_output{core::redact_style::plain, false};
+inline constexpr output_style raw_output{core::redact_style::plain, false, false};
+
+/// `text` as it leaves with `style` (what print_out and write_file write).
+std::string filter_output(std::string_view text, const output_style& style);
 
 /// Writes to stdout (redacted, made printable per `style`).
 void print_out(std::string_view text, const output_style& style = {});

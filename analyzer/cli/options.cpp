@@ -28,6 +28,49 @@ void add_rule_options(CLI::App& app, options& o) {
   app.add_flag("--no-builtin-rules", o.no_builtin_rules,
                "Do not load the bundled rule pack");
 }
+/// What analyze and merge share: where the partial goes and how the
+/// report carries it.
+void add_partial_options(CLI::App& app, options& o) {
+  app.add_option("--partial", o.partial,
+                 "Write the run's whole state as a partial to FILE (- for stdout) for a later "
+                 "merge or diff; the report is then written only with -o")
+      ->type_name("FILE");
+  app.add_option("--partial-encoding", o.partial_encoding,
+                 "binary, or base64: the partial as one line of text (Hadoop Streaming, RDD.pipe)")
+      ->check(CLI::IsMember({"binary", "base64"}))->capture_default_str();
+  app.add_flag("--embed-partial", o.embed_partial,
+               "JSON report: carry the partial too (key `partial`), so the report can be "
+               "merged or diffed later");
+}
+
+/// The audit: on, and its thresholds (durations: 1500ms, 2s, 30m, 1.5h).
+void add_audit_options(CLI::App& app, options& o, bool explain) {
+  if (explain) {
+    app.add_flag("--no-audit", o.no_audit,
+                 "Do not audit the record's input (by default explain says which audit "
+                 "findings count the record, which reads the whole input)");
+  } else {
+    app.add_flag("--audit", o.audit,
+                 "Also audit task lifecycles and the client's own behaviour (retries of what "
+                 "cannot succeed, ignored Retry-After, no backoff, fast polling, orphaned tasks, "
+                 "duplicate submissions); on with any --audit-* option or audit gate");
+  }
+  app.add_option("--audit-grace", o.audit_grace,
+                 "A task with no terminal state is orphaned when its last observation is more "
+                 "than this before the end of the logs (default 30m)")
+      ->type_name("DURATION");
+  app.add_option("--audit-poll-min", o.audit_poll_min,
+                 "poll_too_fast: a task's mean poll interval below this (default 2s)")
+      ->type_name("DURATION");
+  app.add_option("--audit-retry-window", o.audit_retry_window,
+                 "retry_non_retryable: a retry at most this long after the failure (default 600s)")
+      ->type_name("DURATION");
+  app.add_option("--audit-duplicate-window", o.audit_duplicate_window,
+                 "duplicate_submission: an equal accepted create at most this long before "
+                 "(default 120s)")
+      ->type_name("DURATION");
+}
+
 void add_profile_options(CLI::App& app, options& o, bool force) {
   app.add_option("--profiles", o.profile_paths,
                  "Extra input profile file or folder, after the bundled set; a profile "
@@ -85,8 +128,10 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
   analyze->add_option("--fail-on", o.fail_on,
                       "Exit 1 when COND holds, e.g. 'failure-rate>5%', "
                       "'cause:billing.insufficient_credits>=1', 'category:auth>0', "
-                      "'unclassified>0', 'malformed>=10' (ops > >= < <= ==; repeatable)")
+                      "'unclassified>0', 'malformed>=10', 'audit:retry_non_retryable>0', "
+                      "'orphaned>10' (ops > >= < <= ==; repeatable)")
       ->allow_extra_args(false)->type_name("COND");
+  add_audit_options(*analyze, o, false);
   analyze->add_option("--progress", o.progress,
                       "Progress line on stderr (auto: when stderr is a terminal)")
       ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
@@ -94,7 +139,54 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
                     "Print run statistics on stderr: records, MB/s, phase times, peak memory");
   analyze->add_flag("--show-prompts", o.show_prompts,
                     "Allow prompts in the output (hidden by default)");
+  add_partial_options(*analyze, o);
+  analyze->add_option("--byte-range", o.byte_range,
+                      "Read only the lines that start in bytes [START, END) of the one INPUT "
+                      "(an uncompressed JSON Lines file): a shard of a large file, with its true "
+                      "name and line numbers in the partial")
+      ->type_name("START:END");
+  analyze->add_option("--baseline", o.baseline,
+                      "Also diff this run against BASE (a partial, or a JSON report with "
+                      "--embed-partial): the report gains a baseline section, and --fail-on "
+                      "takes the diff's conditions")
+      ->type_name("BASE");
   analyze->callback([&] { o.cmd = command::analyze; });
+
+  CLI::App* merge = app.add_subcommand(
+      "merge", "One report (or one partial) from partials of runs over other inputs");
+  merge->add_option("partials", o.inputs,
+                    "Partial files, JSON reports written with --embed-partial, or - for stdin "
+                    "(each may hold many partials, concatenated)");
+  merge->add_option("-f,--format", o.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))->capture_default_str();
+  merge->add_option("-o,--output", o.output, "Write the report here instead of stdout");
+  add_partial_options(*merge, o);
+  merge->add_option("--color", o.color, "Colour in the text report")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  merge->add_option("--fail-on", o.fail_on,
+                    "Exit 1 when COND holds (as analyze --fail-on; repeatable)")
+      ->allow_extra_args(false)->type_name("COND");
+  merge->callback([&] { o.cmd = command::merge; });
+
+  CLI::App* diff = app.add_subcommand(
+      "diff", "What changed between a baseline and the current run: new, regressed, improved, "
+              "gone and unchanged causes, categories, endpoints, models, statuses and codes");
+  diff->add_option("BASE", o.diff_base,
+                   "The baseline: a partial (many concatenated are merged) or a JSON report "
+                   "written with --embed-partial; - for stdin")
+      ->required();
+  diff->add_option("CURRENT", o.diff_current, "The run to compare with it, in the same forms")
+      ->required();
+  diff->add_option("-f,--format", o.format, "Diff format")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))->capture_default_str();
+  diff->add_option("-o,--output", o.output, "Write the diff here instead of stdout");
+  diff->add_option("--color", o.color, "Colour in the text form")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  diff->add_option("--fail-on", o.fail_on,
+                   "Exit 1 when COND holds: 'new-cause>0', 'regressed>0', "
+                   "'cause:<id>:state==regressed', 'failure-rate-ratio>1.5' (repeatable)")
+      ->allow_extra_args(false)->type_name("COND");
+  diff->callback([&] { o.cmd = command::diff; });
 
   CLI::App* rules = app.add_subcommand("rules", "List, check and test rule files");
   rules->require_subcommand(1);
@@ -155,6 +247,7 @@ std::optional<exit_code> parse_options(int argc, char** argv, options& o) {
       ->check(CLI::IsMember({"auto", "jsonl", "har", "json"}));
   explain->add_flag("--show-prompts", o.show_prompts,
                     "Show request prompts (first 200 characters); hidden by default");
+  add_audit_options(*explain, o, true);
   explain->callback([&] { o.cmd = command::explain; });
 
   CLI::App* completion = app.add_subcommand(

@@ -15,7 +15,7 @@ namespace analyzer::cli {
 enum class exit_code : int { ok = 0, findings = 1, error = 2 };
 
 enum class command {
-  none, analyze, rules_list, rules_check, rules_test, rules_suggest, explain, completion,
+  none, analyze, merge, diff, rules_list, rules_check, rules_test, rules_suggest, explain, completion,
   profiles_list, profiles_check, profiles_test, profiles_detect
 };
 
@@ -26,10 +26,16 @@ enum class color_mode { auto_detect, always, never };
 /// Flags as given, before validation.
 struct options {
   command cmd = command::none;
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs;  // analyze: INPUT...; merge: PARTIAL...
   std::string format = "text";
   std::string output;
   std::string events;
+  std::string partial;                      // --partial FILE: write the run's state
+  std::string partial_encoding = "binary";  // or base64 (one line of text)
+  bool embed_partial = false;               // JSON report: carry the partial
+  std::string byte_range;                   // --byte-range START:END
+  std::string baseline;                     // analyze --baseline FILE: diff against it
+  std::string diff_base, diff_current;      // diff BASE CURRENT
   std::vector<std::string> rule_paths;
   bool no_builtin_rules = false;
   std::vector<std::string> profile_paths;  // --profiles
@@ -46,6 +52,10 @@ struct options {
   uint64_t max_rule_nodes = 100000;
   std::string color = "auto";
   std::vector<std::string> fail_on;  // raw --fail-on conditions
+  bool audit = false;                // --audit (also on with an audit gate or threshold)
+  bool no_audit = false;             // explain --no-audit
+  // The audit's thresholds as given (empty: the contract's default).
+  std::string audit_grace, audit_poll_min, audit_retry_window, audit_duplicate_window;
   std::string progress = "auto";
   bool stats = false;
   bool show_prompts = false;

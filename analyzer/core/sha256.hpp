@@ -6,7 +6,7 @@
 
 namespace analyzer::core {
 
-/// SHA-256 of `data` as 64 lower-case hex digits (FIPS 180-4).
+/// SHA-256 of `data` as 64 lower-case hex digits (OpenSSL libcrypto).
 std::string sha256_hex(std::string_view data);
 
 }  // namespace analyzer::core

@@ -40,6 +40,33 @@ bool base64_decode(std::string_view in, std::string& out) {
   return true;
 }
 
+void base64_encode(std::string_view in, std::string& out) {
+  static constexpr char digits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  out.reserve(out.size() + (in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(in[k])); };
+  for (; i + 3 <= in.size(); i += 3) {
+    uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+    out += digits[v >> 18];
+    out += digits[(v >> 12) & 63];
+    out += digits[(v >> 6) & 63];
+    out += digits[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = byte(i) << 16;
+    out += digits[v >> 18];
+    out += digits[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t v = byte(i) << 16 | byte(i + 1) << 8;
+    out += digits[v >> 18];
+    out += digits[(v >> 12) & 63];
+    out += digits[(v >> 6) & 63];
+    out += '=';
+  }
+}
+
 bool is_base64url(std::string_view s) {
   for (char c : s) {
     if (table[static_cast<unsigned char>(c)] < 0 || c == '+' || c == '/') {

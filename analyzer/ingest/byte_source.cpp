@@ -2,15 +2,20 @@
 #include "analyzer/ingest/byte_source.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
 
 #include <fmt/format.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 namespace analyzer::ingest {
 
@@ -24,6 +29,20 @@ std::string_view name_of(compression c) {
 }
 
 namespace {
+
+/// XXH3-64 over every byte handed to update() (a raw source's content).
+class content_hash {
+ public:
+  content_hash() : state_(XXH3_createState()) { XXH3_64bits_reset(state_); }
+  ~content_hash() { XXH3_freeState(state_); }
+  content_hash(const content_hash&) = delete;
+  content_hash& operator=(const content_hash&) = delete;
+  void update(const char* p, size_t n) { XXH3_64bits_update(state_, p, n); }
+  uint64_t digest() const { return XXH3_64bits_digest(state_); }
+
+ private:
+  XXH3_state_t* state_;
+};
 
 /// A raw file descriptor (a file or stdin; never seeks).
 class fd_source final : public byte_source {
@@ -40,6 +59,7 @@ class fd_source final : public byte_source {
       ssize_t r = ::read(fd_, buf, n);
       if (r >= 0) {
         consumed_ += r;
+        hash_.update(buf, static_cast<size_t>(r));
         return r;
       }
       if (errno == EINTR) continue;
@@ -49,11 +69,47 @@ class fd_source final : public byte_source {
     }
   }
   int64_t raw_bytes() const override { return consumed_; }
+  uint64_t checksum() const override { return hash_.digest(); }
 
  private:
   int fd_;
   bool owned_;
   int64_t consumed_ = 0;
+  content_hash hash_;
+};
+
+/// The bytes [start, end) of a file descriptor, by pread.
+class range_source final : public byte_source {
+ public:
+  range_source(int fd, int64_t start, int64_t end) : fd_(fd), pos_(start), end_(end) {}
+  ~range_source() override { ::close(fd_); }
+  range_source(const range_source&) = delete;
+  range_source& operator=(const range_source&) = delete;
+
+  int64_t read(char* buf, size_t n) override {
+    size_t want = std::min(n, static_cast<size_t>(end_ - pos_));
+    for (;;) {
+      if (want == 0) return 0;
+      ssize_t r = ::pread(fd_, buf, want, pos_);
+      if (r >= 0) {
+        pos_ += r;
+        consumed_ += r;
+        hash_.update(buf, static_cast<size_t>(r));
+        return r;
+      }
+      if (errno == EINTR) continue;
+      error_ = fmt::format("read failed at byte {}: {}", pos_, std::strerror(errno));
+      return -1;
+    }
+  }
+  int64_t raw_bytes() const override { return consumed_; }
+  uint64_t checksum() const override { return hash_.digest(); }
+
+ private:
+  int fd_;
+  int64_t pos_, end_;
+  int64_t consumed_ = 0;
+  content_hash hash_;
 };
 
 class memory_byte_source final : public byte_source {
@@ -62,14 +118,17 @@ class memory_byte_source final : public byte_source {
   int64_t read(char* buf, size_t n) override {
     size_t k = std::min(n, bytes_.size() - pos_);
     std::memcpy(buf, bytes_.data() + pos_, k);
+    hash_.update(buf, k);
     pos_ += k;
     return static_cast<int64_t>(k);
   }
   int64_t raw_bytes() const override { return static_cast<int64_t>(pos_); }
+  uint64_t checksum() const override { return hash_.digest(); }
 
  private:
   std::string_view bytes_;
   size_t pos_ = 0;
+  content_hash hash_;
 };
 
 constexpr size_t in_block = 1 << 18;
@@ -126,6 +185,7 @@ class gzip_source final : public byte_source {
     return static_cast<int64_t>(n - z_.avail_out);
   }
   int64_t raw_bytes() const override { return in_->raw_bytes(); }
+  uint64_t checksum() const override { return in_->checksum(); }
 
  private:
   // After a failure: hand out what was decoded before it; the error is
@@ -218,6 +278,7 @@ class zstd_source final : public byte_source {
     return static_cast<int64_t>(ob.pos);
   }
   int64_t raw_bytes() const override { return in_->raw_bytes(); }
+  uint64_t checksum() const override { return in_->checksum(); }
 
  private:
   std::unique_ptr<byte_source> in_;
@@ -263,6 +324,7 @@ class prefixed_source final : public byte_source {
     return r;
   }
   int64_t raw_bytes() const override { return rest_->raw_bytes(); }
+  uint64_t checksum() const override { return rest_->checksum(); }
 
  private:
   std::vector<char> prefix_;
@@ -314,6 +376,7 @@ class utf16_source final : public byte_source {
     return static_cast<int64_t>(produced);
   }
   int64_t raw_bytes() const override { return in_->raw_bytes(); }
+  uint64_t checksum() const override { return in_->checksum(); }
 
  private:
   uint32_t peek_unit() const {
@@ -430,6 +493,47 @@ opened_input open_input(const std::string& path) {
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return wrap_decompressor(std::make_unique<fd_source>(fd, true));
+}
+
+namespace {
+/// One past the first newline at or after `from` (the file's size when
+/// there is none).
+int64_t after_newline(int fd, int64_t from, int64_t size) {
+  char buf[1 << 16];
+  for (int64_t pos = from; pos < size;) {
+    ssize_t r = ::pread(fd, buf, static_cast<size_t>(std::min<int64_t>(sizeof buf, size - pos)), pos);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return size;
+    if (const void* nl = std::memchr(buf, '\n', static_cast<size_t>(r))) {
+      return pos + (static_cast<const char*>(nl) - buf) + 1;
+    }
+    pos += r;
+  }
+  return size;
+}
+}  // namespace
+
+opened_input open_range(const std::string& path, byte_range range, aligned_range& aligned) {
+  opened_input out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    out.error = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    return out;
+  }
+  int64_t size = st.st_size;
+  int64_t start = std::clamp<int64_t>(range.start, 0, size);
+  int64_t end = std::clamp<int64_t>(range.end, start, size);
+  // A line belongs to the range its first byte is in: skip the one that
+  // started before `start`, finish the one that holds `end - 1`.
+  aligned.start = start == 0 ? 0 : after_newline(fd, start - 1, size);
+  aligned.end = end == start ? aligned.start : end >= size ? size : after_newline(fd, end - 1, size);
+  aligned.end = std::max(aligned.end, aligned.start);
+  aligned.file_size = size;
+  ::posix_fadvise(fd, aligned.start, aligned.end - aligned.start, POSIX_FADV_SEQUENTIAL);
+  out.source = std::make_unique<range_source>(fd, aligned.start, aligned.end);
+  return out;
 }
 
 std::unique_ptr<byte_source> memory_source(std::string_view bytes) {

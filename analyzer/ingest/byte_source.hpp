@@ -27,6 +27,9 @@ class byte_source {
   const std::string& error() const { return error_; }
   /// Bytes consumed from the underlying file so far (compressed size).
   virtual int64_t raw_bytes() const = 0;
+  /// XXH3-64 of those bytes (the input's content checksum, computed while
+  /// reading).
+  virtual uint64_t checksum() const = 0;
 
  protected:
   std::string error_;
@@ -38,9 +41,28 @@ struct opened_input {
   std::string error;  // why the open failed
 };
 
+/// A part of a file: the lines that start in [start, end).
+struct byte_range {
+  int64_t start = 0;
+  int64_t end = 0;
+};
+
+/// Where a byte range's lines lie: [start, end), from the first line start
+/// at or after the requested start to the end of the line holding the
+/// requested end - 1 (so ranges that meet cover every line exactly once).
+struct aligned_range {
+  int64_t start = 0;
+  int64_t end = 0;
+  int64_t file_size = 0;
+};
+
 /// Opens `path` ("-" for standard input), sniffs gzip / zstd magic bytes
 /// and wraps the stream in the matching decompressor.
 opened_input open_input(const std::string& path);
+
+/// Opens the lines of `path` that start in `range` (an uncompressed file;
+/// not decompressed, whatever it holds). `aligned` receives where they lie.
+opened_input open_range(const std::string& path, byte_range range, aligned_range& aligned);
 
 /// Wraps an in-memory buffer (tests, rule samples). The buffer must
 /// outlive the source.

@@ -93,7 +93,7 @@ std::string_view normalizer::impl::body_text(const body_ref& body,
 
 void normalizer::impl::analyze_text_bodies(event::event& ev) {
   // A request body logged as text holding JSON: find the model in it.
-  if (req_body.type == body_ref::kind::text && ev.model.empty() &&
+  if (req_body.type == body_ref::kind::text && (ev.model.empty() || capturing) &&
       looks_like_json(req_body.text)) {
     std::string_view copy = padded_copy(req_body.text, req_text_buf);
     od::document text_doc;

@@ -41,6 +41,14 @@ void normalizer::impl::reset() {
   resp_body = {};
   headers_raw[0] = headers_raw[1] = {};
   env = {};
+  headers_loaded = false;
+  if (capturing) {
+    call.retry_after = {};
+    call.request_body = {};
+    call.external_task_id = call.callback_url = call.answer_external_task_id = {};
+    call.request_tasks.clear();
+    call.answer_tasks.clear();
+  }
   if (slots.size() != static_cast<size_t>(prof->slot_count)) {
     slots.assign(static_cast<size_t>(prof->slot_count), profile::captured{});
     touched.clear();
@@ -157,9 +165,19 @@ error_code read_detail(od::value v, std::string_view& out, int depth = 0) {
   });
 }
 
-// The fields of one task object of a task query.
-error_code scan_task(od::value v, task_fields& t) {
+// `task_info.external_task_id` of a create's answer.
+error_code scan_task_info(od::value v, std::string_view& external) {
   return for_each_member(v, [&](std::string_view key, od::value fv) {
+    if (key == "external_task_id") external = scalar_text(fv);
+    return simdjson::SUCCESS;
+  });
+}
+
+// The fields of one task object of a task query (and, for the audit, its
+// task_info's external_task_id).
+error_code scan_task(od::value v, task_fields& t, std::string_view* external = nullptr) {
+  return for_each_member(v, [&](std::string_view key, od::value fv) {
+    if (external != nullptr && key == "task_info") return scan_task_info(fv, *external);
     if (key == "task_id" || (key == "id" && t.id.empty())) {
       t.id = scalar_text(fv);
     } else if (key == "task_status" || (key == "status" && t.status.empty())) {
@@ -389,11 +407,13 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
     body.text = s;
     body_rank[side] = n.body_rank;
     if (side == 1) env = {};
+    forget_body(side);
     return simdjson::SUCCESS;
   }
   if (body_rank[side] != 255) {
     body = body_ref{.base64 = body.base64};
     if (side == 1) env = {};
+    forget_body(side);
   }
   body_rank[side] = n.body_rank;
   return parse_body(v, body, side == 1, ev);
@@ -456,8 +476,22 @@ void normalizer::impl::load_headers() {
   }
 }
 
+void normalizer::impl::forget_body(int side) {
+  if (!capturing) return;
+  if (side == 0) {
+    call.external_task_id = call.callback_url = {};
+    call.request_tasks.clear();
+  } else {
+    call.answer_tasks.clear();
+    call.answer_external_task_id = {};
+  }
+}
+
 void normalizer::impl::on_header(std::string_view name, std::string_view value,
                                  field_area area) {
+  if (capturing && area == field_area::response_header && core::iequals(name, "retry-after")) {
+    call.retry_after = value;
+  }
   if (area == field_area::request_header && !name.empty()) ++request_header_count;
   if (area == field_area::request_header &&
       core::iequals(name, "authorization")) {
@@ -544,12 +578,61 @@ error_code normalizer::impl::parse_body(od::value v, body_ref& body,
 
 error_code normalizer::impl::scan_request_body(od::object obj,
                                                event::event& ev) {
+  if (capturing) return scan_request_for_call(obj, ev);
   return for_each_member(obj, [&](std::string_view key, od::value fv) {
     if (key == "model_name" || (key == "model" && ev.model.empty())) {
       ev.model = scalar_text(fv);
     }
     return simdjson::SUCCESS;
   });
+}
+
+// The same walk, also reading what the audit needs: the create's
+// external_task_id and callback_url, the task a callback names (legacy
+// task_id / task_status, 2026 id / status, at the top or under `data`) and
+// the ids of POST /tasks.
+error_code normalizer::impl::scan_request_for_call(od::object obj, event::event& ev) {
+  task_fields top, legacy;
+  error_code e = for_each_member(obj, [&](std::string_view key, od::value fv) {
+    if (key == "model_name" || (key == "model" && ev.model.empty())) {
+      ev.model = scalar_text(fv);
+    } else if (key == "external_task_id") {
+      call.external_task_id = scalar_text(fv);
+    } else if (key == "callback_url") {
+      call.callback_url = scalar_text(fv);
+    } else if (key == "task_id") {
+      legacy.id = scalar_text(fv);
+    } else if (key == "task_status") {
+      legacy.status = scalar_text(fv);
+    } else if (key == "id") {
+      top.id = scalar_text(fv);
+    } else if (key == "status") {
+      top.status = scalar_text(fv);
+    } else if (key == "data") {
+      task_fields t;
+      od::json_type type;
+      if (!fv.type().get(type) && type == od::json_type::object) {
+        if (auto err = scan_task(fv, t)) return err;
+        if (!t.id.empty()) call.request_tasks.push_back({t.id, t.status});
+      }
+    } else if (key == "task_ids") {
+      od::array ids;
+      if (fv.get_array().get(ids) == simdjson::SUCCESS) {
+        for (auto item : ids) {
+          od::value iv;
+          if (auto err = item.get(iv)) return err;
+          std::string_view id = scalar_text(iv);
+          if (!id.empty()) call.request_tasks.push_back({id, {}});
+        }
+      }
+    }
+    return simdjson::SUCCESS;
+  });
+  const task_fields& named = !legacy.id.empty() ? legacy : top;
+  if (!named.id.empty()) {
+    call.request_tasks.insert(call.request_tasks.begin(), task_view{named.id, named.status});
+  }
+  return e;
 }
 
 error_code normalizer::impl::scan_envelope(od::object obj) {
@@ -587,21 +670,27 @@ error_code normalizer::impl::scan_data(od::value v) {
   od::array tasks;
   if (v.get_array().get(tasks) == simdjson::SUCCESS) {
     // 2026 task queries: a list; the first failed task, else the first.
-    bool first = true;
+    // The audit observes every element.
+    bool first = true, kept_failed = false;
     for (auto item : tasks) {
       od::value iv;
       if (auto e = item.get(iv)) return e;
       task_fields t;
       if (auto e = scan_task(iv, t)) return e;
+      if (capturing && !t.id.empty()) call.answer_tasks.push_back({t.id, t.status});
       bool failed = is_failed_status(t.status);
-      if (first || failed) keep(t);
+      if (first || (failed && !kept_failed)) keep(t);
       first = false;
-      if (failed) break;
+      if (failed) {
+        kept_failed = true;
+        if (!capturing) break;
+      }
     }
     return simdjson::SUCCESS;
   }
   task_fields t;
-  error_code e = scan_task(v, t);
+  error_code e = scan_task(v, t, capturing ? &call.answer_external_task_id : nullptr);
+  if (capturing && !t.id.empty()) call.answer_tasks.push_back({t.id, t.status});
   keep(t);
   return e;
 }
@@ -764,6 +853,152 @@ void normalizer::normalize(std::string_view text, size_t capacity, event::event&
     return set_malformed(ev, e == simdjson::DEPTH_ERROR ? std::string_view(m.depth_reason)
                                                         : std::string_view(simdjson::error_message(e)));
   }
+}
+
+void normalizer::capture_calls(bool on) { impl_->capturing = on; }
+
+namespace {
+
+enum class scan_result { found, absent, unsure };
+
+/// A JSON string's content at raw[i] == '"' (no escapes): its end in `end`.
+bool plain_string(std::string_view raw, size_t i, std::string_view& out, size_t& end) {
+  const char* begin = raw.data() + i + 1;
+  size_t left = raw.size() - i - 1;
+  const auto* close = static_cast<const char*>(std::memchr(begin, '"', left));
+  if (close == nullptr) return false;
+  size_t len = static_cast<size_t>(close - begin);
+  if (std::memchr(begin, '\\', len) != nullptr) return false;
+  out = {begin, len};
+  end = i + 2 + len;
+  return true;
+}
+
+/// Whether `raw` holds `name` (lower case, with a '-' at `dash`) in any
+/// letter case: found through the dash, by memchr.
+bool holds_dashed(std::string_view raw, std::string_view name, size_t dash) {
+  size_t from = dash;
+  while (from < raw.size()) {
+    const auto* p = static_cast<const char*>(std::memchr(raw.data() + from, '-', raw.size() - from));
+    if (p == nullptr) return false;
+    size_t at = static_cast<size_t>(p - raw.data());
+    if (at >= dash && at - dash + name.size() <= raw.size() &&
+        core::iequals(raw.substr(at - dash, name.size()), name)) {
+      return true;
+    }
+    from = at + 1;
+  }
+  return false;
+}
+
+/// The value of one header in the raw JSON the log kept the headers as
+/// (`{"Name": "value"}` or `[{"name": ..., "value": ...}]`), without
+/// parsing it: successful calls need only two headers of the audit. The
+/// first one given wins. `unsure` (parse it then) for escapes, a list of
+/// values, or text that ends early.
+scan_result scan_header(std::string_view raw, std::string_view name, std::string_view& value) {
+  size_t dash = name.find('-');
+  if (dash != std::string_view::npos && !holds_dashed(raw, name, dash)) return scan_result::absent;
+  const size_t n = raw.size();
+  bool named = false, have_value = false;
+  std::string_view item_value;
+  size_t i = 0;
+  while (i < n) {
+    i = raw.find_first_of("\"}", i);
+    if (i == std::string_view::npos) break;
+    if (raw[i] == '}') {
+      named = have_value = false;
+      ++i;
+      continue;
+    }
+    std::string_view key;
+    size_t at = 0;
+    if (!plain_string(raw, i, key, at)) return scan_result::unsure;
+    while (at < n && core::is_space(raw[at])) ++at;
+    if (at >= n || raw[at] != ':') {
+      i = at;
+      continue;
+    }
+    ++at;
+    while (at < n && core::is_space(raw[at])) ++at;
+    if (at >= n) return scan_result::unsure;
+    std::string_view v;
+    if (raw[at] == '"') {
+      if (!plain_string(raw, at, v, at)) return scan_result::unsure;
+    } else if (raw[at] == '[' || raw[at] == '{') {
+      if (core::iequals(key, name) || key == "value") return scan_result::unsure;
+      i = at + 1;  // a container under another key: read on inside it
+      continue;
+    } else {
+      size_t e = at;
+      while (e < n && raw[e] != ',' && raw[e] != '}' && raw[e] != ']') ++e;
+      v = core::trim(raw.substr(at, e - at));
+      at = e;
+    }
+    if (core::iequals(key, name)) {
+      value = v;
+      return scan_result::found;
+    }
+    if (key == "name" && core::iequals(v, name)) {
+      named = true;
+      if (have_value) {
+        value = item_value;
+        return scan_result::found;
+      }
+    } else if (key == "value") {
+      item_value = v;
+      have_value = true;
+      if (named) {
+        value = v;
+        return scan_result::found;
+      }
+    }
+    i = at;
+  }
+  return scan_result::absent;
+}
+
+}  // namespace
+
+// The audit reads two headers of every call: Authorization (to hash) and
+// Retry-After. A failure's headers were parsed already; a success's are
+// scanned in place, or parsed when the scan is unsure.
+void normalizer::impl::load_call_headers() {
+  if (headers_loaded) return;
+  headers_loaded = true;
+  std::string_view auth, retry;
+  scan_result a = headers_raw[0].empty() ? scan_result::absent
+                                         : scan_header(headers_raw[0], "authorization", auth);
+  scan_result r = headers_raw[1].empty() ? scan_result::absent
+                                         : scan_header(headers_raw[1], "retry-after", retry);
+  if (a == scan_result::unsure || r == scan_result::unsure) return load_headers();
+  if (a == scan_result::found) {
+    authorization = auth;
+    has_authorization = true;
+  }
+  call.retry_after = retry;
+  for (const auto& [f, v] : named_headers) {
+    if (f->field == profile::target::request_header && core::iequals(f->header, "authorization")) {
+      authorization = v;
+      has_authorization = true;
+    } else if (f->field == profile::target::response_header &&
+               core::iequals(f->header, "retry-after")) {
+      call.retry_after = v;
+    }
+  }
+}
+
+const call_capture& normalizer::last_call() {
+  impl& m = *impl_;
+  m.load_call_headers();
+  m.call.authorization = m.has_authorization ? m.authorization : std::string_view();
+  switch (m.req_body.type) {
+    case body_ref::kind::json:
+    case body_ref::kind::form: m.call.request_body = m.raw_body(m.req_body); break;
+    case body_ref::kind::text: m.call.request_body = m.req_body.text; break;
+    case body_ref::kind::none: m.call.request_body = {}; break;
+  }
+  return m.call;
 }
 
 void normalizer::normalize_copy(std::string_view text, event::event& ev) {
@@ -1058,6 +1293,7 @@ error_code normalizer::impl::finish(event::event& ev) {
                                                : event::outcome::failure;
   if (ev.result != event::outcome::failure) return simdjson::SUCCESS;
   load_headers();
+  headers_loaded = true;
   ev.request_headers_logged = request_header_count > 0;
   compute_message(ev);
   compute_auth(ev);

@@ -25,6 +25,25 @@ std::string too_deep_reason(size_t max_depth);
 /// Turns one record (a JSON Lines line or a HAR entry) into an event. One
 /// normalizer per thread: it owns the parsers and scratch space the event's
 /// views point into, so an event is valid until the next normalize() call.
+/// A task a body names (id and state as written; views into the record).
+struct task_view {
+  std::string_view id;
+  std::string_view status;
+};
+
+/// What the audit reads of a call beyond the event (normalizer::capture_calls):
+/// views valid until the next normalize(). The Authorization value is handed
+/// over only to be hashed; the normalizer keeps nothing of it.
+struct call_capture {
+  std::string_view authorization;  // "" when not logged
+  std::string_view retry_after;    // the response's Retry-After value, any name case
+  std::string_view request_body;   // as logged: JSON text, or a string body's content
+  std::string_view external_task_id, callback_url;  // request body's
+  std::vector<task_view> request_tasks;  // a callback's task (top level or data), task_ids
+  std::vector<task_view> answer_tasks;   // data's task, or every element of a data array
+  std::string_view answer_external_task_id;  // data.task_info.external_task_id
+};
+
 class normalizer {
  public:
   /// `plan` lists the extra fields rules need; it must outlive this. A
@@ -75,6 +94,12 @@ class normalizer {
   /// Gives back parser memory grown past big_record_bytes. The last
   /// event's views become invalid.
   void release_memory();
+  /// Also read what the audit needs of every call (call_capture) during the
+  /// walk: off by default, it costs a few comparisons per body member.
+  void capture_calls(bool on);
+  /// The last record's call_capture (after normalize() on an ok or failed
+  /// record; reads its headers when the record pass did not).
+  const call_capture& last_call();
 
   struct impl;
 

@@ -78,6 +78,11 @@ struct normalizer::impl {
   std::deque<std::vector<event::field_value>> list_pool;  // item field values
   od::parser item_parser;  // arrays whose elements rules test (any_item)
 
+  // The audit's captures (capture_calls): reset per record when on.
+  bool capturing = false;
+  bool headers_loaded = false;
+  call_capture call;
+
   // Per-record captures.
   std::string_view authorization;
   bool has_authorization = false;
@@ -133,6 +138,9 @@ struct normalizer::impl {
   error_code scan_data(od::value v);
   void finish_task(event::event& ev);
   error_code scan_request_body(od::object obj, event::event& ev);
+  error_code scan_request_for_call(od::object obj, event::event& ev);
+  void forget_body(int side);
+  void load_call_headers();
   void analyze_text_bodies(event::event& ev);
   error_code finish(event::event& ev);
   void compute_message(event::event& ev);

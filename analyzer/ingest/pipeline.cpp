@@ -118,15 +118,26 @@ class exchange {
 input_report read_counted(uint32_t source, const std::string& path,
                           const pipeline_options& options, buffer_pool& pool,
                           int64_t raw_before, exchange& ex) {
-  opened_input in = open_input(path);
+  std::optional<aligned_range> aligned;
+  opened_input in;
+  reader_options reader = options.reader;
+  if (options.range && source == 0) {
+    aligned.emplace();
+    in = open_range(path, *options.range, *aligned);
+    reader.strip_bom = aligned->start == 0;  // a BOM only starts the file
+  } else {
+    in = open_input(path);
+  }
   const byte_source* raw = in.source.get();
   progress_counters* progress = options.progress;
-  return read_stream(source, path, std::move(in), options.reader, pool, [&](chunk&& c) {
+  input_report report = read_stream(source, path, std::move(in), reader, pool, [&](chunk&& c) {
     if (progress != nullptr && raw != nullptr) {
       progress->raw_bytes_read.store(raw_before + raw->raw_bytes(), std::memory_order_relaxed);
     }
     ex.push(std::move(c));
   });
+  report.range = aligned;
+  return report;
 }
 
 }  // namespace

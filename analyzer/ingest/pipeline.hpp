@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct pipeline_options {
   unsigned threads = 1;
   reader_options reader;
   progress_counters* progress = nullptr;  // optional; must outlive the run
+  /// Read only the lines that start in this range of the first input (an
+  /// uncompressed JSON Lines file; the caller checks, see read_head).
+  std::optional<byte_range> range;
 };
 
 /// One reader thread cuts the inputs (in order) into chunks; `threads`

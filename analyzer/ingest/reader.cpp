@@ -76,8 +76,11 @@ struct filler {
   byte_source* src;
   input_report* report;
   bool eof = false;
-  int64_t newlines = 0;
-  bool cr_lines = false;  // classic Mac line ends: each CR is read as LF
+  bool stop = false;        // head_only: the profile is chosen
+  int64_t newlines = 0;     // since the last chunk was cut
+  int64_t all_newlines = 0;
+  char last = '\n';         // the last byte read
+  bool cr_lines = false;    // classic Mac line ends: each CR is read as LF
 
   static constexpr size_t piece = size_t{1} << 17;
 
@@ -92,8 +95,11 @@ struct filler {
         eof = true;
       } else {
         if (cr_lines) std::replace(p + got, p + got + r, '\r', '\n');
-        newlines += count_newlines(p + got, static_cast<size_t>(r));
+        int64_t k = count_newlines(p + got, static_cast<size_t>(r));
+        newlines += k;
+        all_newlines += k;
         got += static_cast<size_t>(r);
+        last = p[got - 1];
         report->bytes += r;
       }
     }
@@ -186,12 +192,17 @@ void read_jsonl(uint32_t source, filler& in, buffer buf, size_t fill,
       int64_t lines = in.newlines;
       in.newlines = 0;
       emit(make_chunk(source, std::move(buf), cut, line));
+      if (in.stop) {
+        pool.release(std::move(next));
+        return;
+      }
       line += lines;
       fill -= cut;
       buf = std::move(next);
       usable = buf.capacity - pad;
     } else if (usable >= line_room) {
       emit(malformed_chunk(source, line, oversized_line_reason(opt.max_record_bytes)));
+      if (in.stop) return;
       ++line;
       fill = skip_line(in, buf, usable);
       in.newlines = count_newlines(buf.data.get(), fill);
@@ -237,8 +248,9 @@ input_report read_stream(uint32_t source, const std::string& path,
   const size_t head = std::min<size_t>(options.chunk_bytes, 1 << 16);
   size_t fill = f.fill(buf.data.get(), head);
   int64_t bom = 0;
-  if (fill >= 2 && (std::memcmp(buf.data.get(), "\xFF\xFE", 2) == 0 ||
-                    std::memcmp(buf.data.get(), "\xFE\xFF", 2) == 0)) {
+  if (options.strip_bom && fill >= 2 &&
+      (std::memcmp(buf.data.get(), "\xFF\xFE", 2) == 0 ||
+       std::memcmp(buf.data.get(), "\xFE\xFF", 2) == 0)) {
     // UTF-16 (Windows tools write it): read it as UTF-8, from the start.
     bool big_endian = buf.data[0] == '\xFE';
     std::vector<char> seen(buf.data.get() + 2, buf.data.get() + fill);
@@ -248,7 +260,8 @@ input_report read_stream(uint32_t source, const std::string& path,
     report.bytes = 0;
     fill = f.fill(buf.data.get(), head);
     bom = 2;
-  } else if (fill >= 3 && std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
+  } else if (options.strip_bom && fill >= 3 &&
+             std::memcmp(buf.data.get(), "\xEF\xBB\xBF", 3) == 0) {
     std::memmove(buf.data.get(), buf.data.get() + 3, fill - 3);
     fill -= 3;
     bom = 3;
@@ -264,6 +277,8 @@ input_report read_stream(uint32_t source, const std::string& path,
     f.cr_lines = true;
     std::replace(buf.data.get(), buf.data.get() + fill, '\r', '\n');
     f.newlines = count_newlines(buf.data.get(), fill);
+    f.all_newlines += f.newlines;  // the first read counted none
+    f.last = buf.data[fill - 1];
     report.line_ends = "cr";
   }
   // The input's profile is chosen on the first chunk that holds whole
@@ -282,6 +297,12 @@ input_report read_stream(uint32_t source, const std::string& path,
                          : default_profile(head, capacity, report.format);
     if (report.profile < 0 && !why.empty()) report.errors.push_back(std::move(why));
     decided = true;
+    if (options.head_only) {
+      f.stop = true;
+      for (auto& h : held) pool.release(std::move(h.buf));
+      held.clear();
+      return;
+    }
     for (auto& h : held) {
       h.profile = report.profile;
       emit(std::move(h));
@@ -298,10 +319,16 @@ input_report read_stream(uint32_t source, const std::string& path,
         return;
       }
     }
+    if (f.stop) {
+      pool.release(std::move(c.buf));
+      return;
+    }
     c.profile = report.profile;
     emit(std::move(c));
   };
-  if (report.format == input_format::har) {
+  if (options.head_only && report.format != input_format::jsonl) {
+    decide(nullptr);  // only JSON Lines are read in byte ranges
+  } else if (report.format == input_format::har) {
     read_har(source, *in.source, report, std::move(buf), fill, f.eof, bom,
              options, pool, tagged);
   } else if (report.format == input_format::json) {
@@ -311,7 +338,16 @@ input_report read_stream(uint32_t source, const std::string& path,
   }
   if (!decided) decide(nullptr);
   report.raw_bytes = in.source->raw_bytes();
+  report.checksum = in.source->checksum();
+  report.lines = f.all_newlines + (report.bytes > 0 && f.last != '\n' ? 1 : 0);
   return report;
+}
+
+input_report read_head(const std::string& path, const reader_options& options) {
+  reader_options head = options;
+  head.head_only = true;
+  buffer_pool pool;
+  return read_stream(0, path, open_input(path), head, pool, [](chunk&&) {});
 }
 
 input_report read_input(uint32_t source, const std::string& path,

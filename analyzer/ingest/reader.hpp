@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct reader_options {
   size_t max_depth = 1024;  // HAR nesting (normalizer.hpp: default_max_depth)
   input_format format = input_format::auto_detect;
   profile_chooser choose_profile;  // unset: detection over the bundled profiles
+  bool strip_bom = true;   // false: a byte range that does not start the file
+  bool head_only = false;  // stop once the input's profile is chosen (read_head)
 };
 
 /// What happened to one input, for the report.
@@ -35,6 +38,9 @@ struct input_report {
   std::string encoding = "utf-8";  // or utf-16le / utf-16be (transcoded)
   std::string line_ends = "lf";    // or cr (each CR read as a line end)
   int profile = -1;         // the profile reading it (index in the run's set)
+  uint64_t checksum = 0;    // XXH3-64 of the raw bytes read
+  int64_t lines = 0;        // JSON Lines: lines read (a last one without newline too)
+  std::optional<aligned_range> range;  // a byte range of the file was read
   std::vector<std::string> errors;
 };
 
@@ -53,6 +59,11 @@ using chunk_emitter = std::function<void(chunk&&)>;
 input_report read_input(uint32_t source, const std::string& path,
                         const reader_options& options, buffer_pool& pool,
                         const chunk_emitter& emit);
+
+/// Reads the start of `path` as read_input would, until the input's format,
+/// compression and profile are known (for a byte range of it, which must
+/// be read as the whole file is). Nothing is emitted.
+input_report read_head(const std::string& path, const reader_options& options);
 
 /// Same, over an already opened stream.
 input_report read_stream(uint32_t source, const std::string& path,

@@ -4,6 +4,8 @@
 // artifact, reads at 1280 px and prints on A4.
 #include <fmt/format.h>
 
+#include "analyzer/report/audit_report.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/escape.hpp"
 #include "analyzer/report/html_sections.hpp"
 #include "analyzer/report/report_text.hpp"
@@ -206,6 +208,8 @@ void footer(std::string& out, const summary& s) {
 
 }  // namespace
 
+std::string_view html::page_style() { return stylesheet; }
+
 std::string write_html(const summary& s) {
   std::string out;
   out.reserve(64 * 1024);
@@ -218,12 +222,14 @@ std::string write_html(const summary& s) {
   header(out, s);
   headline(out, s);
   gate_section(out, s);
+  if (s.baseline != nullptr) out += baseline_html(*s.baseline);
   charts_section(out, s);
   incidents_section(out, s);
   html::causes_section(out, s);
   html::unexplained_section(out, s);
   html::breakdowns_section(out, s);
   html::inputs_section(out, s);
+  write_audit_html(out, s);
   footer(out, s);
   out += "</main></body></html>\n";
   return out;

@@ -226,7 +226,7 @@ void inputs_section(std::string& out, const summary& s) {
          "</th><th>Read as</th><th>Errors</th></tr></thead><tbody>";
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
-    aggregate::input_stats st = i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
+    const aggregate::input_stats& st = s.inputs[i].stats;
     std::string errors;
     for (const auto& e : in.errors) errors += "<div class=\"error\">" + html_escape(log_text(e)) + "</div>";
     std::string how = reading_of(in, st);

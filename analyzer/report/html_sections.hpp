@@ -11,6 +11,9 @@
 
 namespace analyzer::report::html {
 
+/// The report's stylesheet (the diff's page shares it).
+std::string_view page_style();
+
 /// Escaped text with `code spans` (as rule fixes write them) as <code>.
 std::string rich_text(std::string_view s);
 

@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "analyzer/report/audit_report.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/json_writer.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -60,7 +62,9 @@ void sorted_counts(json_writer& w, std::string_view name, const M& m) {
   w.end_object();
 }
 
-void write_position(json_writer& w, int64_t line, int64_t entry) {
+void write_position(json_writer& w, const summary& s, uint32_t source, int64_t line,
+                    int64_t entry) {
+  line = shown_line(s, source, line);
   w.key("line");
   line >= 0 ? w.value(line) : w.null();
   w.key("entry");
@@ -72,7 +76,7 @@ void write_inputs(json_writer& w, const summary& s) {
   w.key("inputs").begin_array();
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
-    aggregate::input_stats st = i < agg.inputs.size() ? agg.inputs[i] : aggregate::input_stats{};
+    const aggregate::input_stats& st = s.inputs[i].stats;
     w.begin_object()
         .field("path", in.path)
         .field("format", in.format)
@@ -101,7 +105,7 @@ void write_inputs(json_writer& w, const summary& s) {
 
 void write_example(json_writer& w, const summary& s, const aggregate::example& ex) {
   w.begin_object().field("source", source_of(s, ex.key.source));
-  write_position(w, ex.line, ex.entry);
+  write_position(w, s, ex.key.source, ex.line, ex.entry);
   w.key("ts").time(ex.ts_ms);
   w.key("status");
   ex.status > 0 ? w.value(ex.status) : w.null();
@@ -261,7 +265,7 @@ std::string write_json(const summary& s) {
   w.key("examples").begin_array();
   for (const auto& m : agg.malformed_examples) {
     w.begin_object().field("source", source_of(s, m.key.source));
-    write_position(w, m.line, m.entry);
+    write_position(w, s, m.key.source, m.line, m.entry);
     w.field("error", m.error).end_object();
   }
   w.end_array().end_object();
@@ -274,6 +278,15 @@ std::string write_json(const summary& s) {
   other_records(w, "models", agg.models);
   write_retryable(w, s);
   w.end_object();
+  write_audit_json(w, s);
+  if (s.baseline != nullptr) {
+    w.key("baseline").begin_object();
+    write_diff_fields(w, *s.baseline);
+    w.end_object();
+  }
+  // Last, so the report reads the same above it: yesterday's report can be
+  // today's baseline (diff, merge).
+  if (!s.embedded_partial.empty()) w.field("partial", s.embedded_partial);
   w.end_object();
   w.str() += '\n';
   return std::move(w.str());

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "analyzer/report/audit_report.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/escape.hpp"
 #include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
@@ -280,7 +282,7 @@ void inputs(std::string& out, const summary& s) {
          "|---|---|---:|---:|---:|---|---|\n";
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
-    aggregate::input_stats st = i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
+    const aggregate::input_stats& st = s.inputs[i].stats;
     std::string errors;
     for (const auto& e : in.errors) errors += (errors.empty() ? "" : "; ") + log_text(e);
     std::string how = reading_of(in, st);
@@ -320,6 +322,7 @@ std::string write_markdown(const summary& s) {
   header(out, s);
   headline(out, s);
   gate(out, s);
+  if (s.baseline != nullptr) out += baseline_markdown(*s.baseline);
   categories(out, s);
   incidents(out, s);
   timeline_table(out, s);
@@ -328,6 +331,7 @@ std::string write_markdown(const summary& s) {
   breakdowns(out, s);
   inputs(out, s);
   malformed(out, s);
+  write_audit_markdown(out, s);
   out += fmt::format("\n---\n\nkling-triage {} · {} rules ({}) · generated {} · examples never "
                      "show tokens or keys.\n",
                      markdown_escape(s.tool_version), s.rule_count, code(s.rules_digest),

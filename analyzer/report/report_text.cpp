@@ -103,6 +103,7 @@ std::string byte_size(int64_t bytes) {
 }
 
 std::string record_position(const summary& s, uint32_t source, int64_t line, int64_t entry) {
+  line = shown_line(s, source, line);
   if (line >= 0 && entry >= 0) return fmt::format("{}:{}/{}", source_of(s, source), line, entry);
   if (line >= 0) return fmt::format("{}:{}", source_of(s, source), line);
   return fmt::format("{}#{}", source_of(s, source), entry);

@@ -5,15 +5,18 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "analyzer/aggregate/aggregator.hpp"
-#include "analyzer/rules/ruleset.hpp"
+#include "analyzer/audit/audit.hpp"
 
 namespace analyzer::report {
 
+/// One row of the inputs section: a file read whole, or a file read as
+/// byte-range shards (their figures added up).
 struct input_info {
   std::string path;
   std::string format;       // jsonl | har
@@ -25,6 +28,15 @@ struct input_info {
   bool unreadable = false;
   std::string profile;  // the input profile that read it; empty: none did
   std::vector<std::string> errors;
+  aggregate::input_stats stats;
+};
+
+/// Where the records of one input (a manifest entry: `source` of keys and
+/// examples) are shown: the path examples cite, and the true number of the
+/// entry's first line (a byte-range shard starts mid-file).
+struct source_view {
+  std::string path;
+  int64_t first_line = 1;
 };
 
 /// One cause as reported: rule metadata joined with its counts.
@@ -88,6 +100,8 @@ struct gate_result {
   bool met = false;
 };
 
+struct diff_result;  // diff.hpp
+
 /// Everything a reporter needs, computed once.
 struct summary {
   std::string tool_version;
@@ -96,6 +110,7 @@ struct summary {
   std::string rules_digest;
   std::optional<int64_t> since_ms, until_ms;
   std::vector<input_info> inputs;
+  std::vector<source_view> sources;  // by input index (record_key::source)
   const aggregate::aggregator* agg = nullptr;
   std::vector<cause_row> causes;        // count desc, then id; count > 0
   std::vector<category_row> categories; // count desc, then id
@@ -105,15 +120,19 @@ struct summary {
   std::vector<incident> incidents;
   std::vector<gate_result> gate;  // empty without --fail-on
   bool show_prompts = false;
-
-  /// Joins aggregates with rule metadata and sorts causes and categories.
-  static summary build(const aggregate::aggregator& agg,
-                       const rules::ruleset& rules,
-                       std::vector<input_info> inputs);
+  std::string embedded_partial;  // JSON: the run's partial (text form), or empty
+  /// The audit (analyze --audit): lifecycles and the client's behaviour,
+  /// run over the merged facts; null when the run was not audited.
+  std::shared_ptr<const audit::audit_result> audit;
+  const diff_result* baseline = nullptr;  // analyze --baseline: the diff against it
 };
 
 /// The `source` text of a record: its input's path.
 std::string source_of(const summary& s, uint32_t source);
+
+/// The line a record key's `line` is shown as (its input's first line
+/// added); -1 stays -1.
+int64_t shown_line(const summary& s, uint32_t source, int64_t line);
 
 std::string write_json(const summary& s);
 std::string write_text(const summary& s, bool color);

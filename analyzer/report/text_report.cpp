@@ -6,6 +6,8 @@
 
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
+#include "analyzer/report/audit_report.hpp"
+#include "analyzer/report/diff.hpp"
 #include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -230,8 +232,7 @@ void write_inputs(std::string& out, const summary& s, const style& st) {
   out += "\n" + st.bold("Inputs") + "\n";
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
-    aggregate::input_stats stats =
-        i < s.agg->inputs.size() ? s.agg->inputs[i] : aggregate::input_stats{};
+    const aggregate::input_stats& stats = in.stats;
     std::string kind = in.compression == "none" ? in.format : in.format + "+" + in.compression;
     if (in.encoding != "utf-8") kind += " (" + in.encoding + ")";
     if (in.line_ends == "cr") kind += " (CR line ends)";
@@ -288,12 +289,14 @@ std::string write_text(const summary& s, bool color) {
   std::string out;
   write_header(out, s, st);
   write_gate(out, s, st);
+  if (s.baseline != nullptr) out += baseline_text(*s.baseline, color);
   write_causes(out, s, st);
   write_unexplained(out, s, st);
   write_incidents(out, s, st);
   write_statuses(out, s, st);
   write_inputs(out, s, st);
   write_malformed(out, s, st);
+  write_audit_text(out, s, color);
   if (s.unclassified > 0) {
     std::string note = fmt::format(
         "{} failure{} matched no rule: see the templates above; `kling-triage rules suggest "

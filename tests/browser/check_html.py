@@ -5,7 +5,8 @@
                   [--window-size W,H]
 
 Runs `BINARY analyze -f html INPUT...` (default: samples/, from the project
-root, where CTest runs this), then fails when
+root, where CTest runs this) — with --diff, the two INPUTs' partials and
+`BINARY diff -f html BASE CURRENT` — then fails when
   - the page refers to anything outside itself (script, style, font or
     image by URL): it must open from an email attachment, offline;
   - Chromium logs a console message from the page (the page has no script,
@@ -166,7 +167,11 @@ def main():
     ap.add_argument("--keep-html")
     ap.add_argument("--screenshot")
     ap.add_argument("--window-size", default="1280,2400")
-    args = ap.parse_args()
+    ap.add_argument("--audit", action="store_true",
+                    help="analyze --audit: the page must also hold the Audit section and its "
+                         "in-flight charts")
+    ap.add_argument("--diff", action="store_true", help="INPUT... is BASE and CURRENT: check diff's page")
+    args = ap.parse_intermixed_args()
     if not os.path.exists(CHROMIUM):
         print(f"SKIP: {CHROMIUM} is absent (apt-get install chromium)")
         return SKIP
@@ -175,11 +180,19 @@ def main():
         html = args.keep_html or os.path.join(work, "report.html")
         png = args.screenshot or os.path.join(work, "report.png")
         env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000", TZ="UTC")
-        run = subprocess.run([args.binary, "analyze", "-f", "html", "-o", html] + args.inputs,
-                             env=env, capture_output=True, text=True)
+        audit = ["--audit"] if args.audit else []
+        command = [args.binary, "analyze", "-f", "html", "-o", html] + audit + args.inputs
+        if args.diff:
+            sides = [os.path.join(work, f"side{i}.partial") for i in (1, 2)]
+            for side, log in zip(sides, args.inputs):
+                subprocess.run([args.binary, "analyze", "--partial", side, log], check=True, env=env)
+            command = [args.binary, "diff", "-f", "html", "-o", html] + sides
+        run = subprocess.run(command, env=env, capture_output=True, text=True)
         if run.returncode != 0:
-            return fail(f"analyze exited {run.returncode}: {run.stderr}")
+            return fail(f"{command[1]} exited {run.returncode}: {run.stderr}")
         text = open(html, encoding="utf-8").read()
+        if args.audit and ('<section id="audit">' not in text or '<svg class="inflight"' not in text):
+            return fail("--audit: the page has no Audit section with in-flight charts")
         external = external_reference(text)
         if external:
             return fail(f"the page refers to an external resource: {external!r}")

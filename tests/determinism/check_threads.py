@@ -3,8 +3,9 @@
 
 Generates a ~24 MB log with every record shape and a ~12 MB HAR (seeded,
 so the input is fixed), gzips a copy of the log, and runs the real binary
-with -j 1, 2 and 4 on each:
-JSON reports (minus generated_at) and --events files must be identical,
+with -j 1, 2 and 4 on each, and on samples/ (every input kind at once):
+JSON reports (minus generated_at; audited, so the audit too) and --events
+files must be identical,
 and the totals must reconcile (records = ok + failures + malformed).
 
     check_threads.py BINARY PROJECT_ROOT
@@ -39,11 +40,12 @@ def main():
         har = os.path.join(tmp, "capture.har")
         subprocess.run([sys.executable, os.path.join(root, "bench/gen_logs.py"),
                         "--size", "12MB", "--seed", "43", "--format", "har", "-o", har], check=True)
-        for path in (log, log + ".gz", har):
+        # samples/: every input kind at once (was the json_samples_j1 golden).
+        for path in (log, log + ".gz", har, os.path.join(root, "samples")):
             reports, events = {}, {}
             for j in (1, 2, 4):
                 ev = os.path.join(tmp, f"events-{j}.jsonl")
-                rep = json.loads(run(binary, ["analyze", "-f", "json", "-j", str(j),
+                rep = json.loads(run(binary, ["analyze", "-f", "json", "--audit", "-j", str(j),
                                               "--events", ev, path], env))
                 rep.pop("generated_at")
                 reports[j] = rep
@@ -62,7 +64,7 @@ def main():
                 ("records > 4000", t["records"] > 4000),
             ]
             for name, ok in checks:
-                print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(path)}: {name}")
+                print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(path.rstrip('/'))}: {name}")
                 passed += ok
                 failures += not ok
     print(f"{passed} passed, {failures} failed")

@@ -9,7 +9,8 @@
 
 Man page sources are Markdown (docs/man/<page>.1.md, rendered by pandoc).
 `kling-triage` is documented in kling-triage.1.md, each top-level command
-`kling-triage X` in kling-triage-X.1.md. A page documents options as
+`kling-triage X` in kling-triage-X.1.md; `kling-triage-dask` (scripts/kt-dask,
+argparse) in kling-triage-dask.1.md. A page documents options as
 definition-list terms (`**-f**, **--format**=*FORMAT*` on a line of its
 own); the options of the page's command are those under `# OPTIONS`, those of
 a nested command (`rules list`) those under its own heading (`## rules list`).
@@ -78,6 +79,29 @@ def documented_options(md, page_path, paths):
     return found
 
 
+def check_dask(root, text):
+    """kling-triage-dask's page documents exactly the options its --help lists."""
+    script = os.path.join(root, "scripts", "kt-dask")
+    run = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True)
+    if run.returncode != 0:
+        return [f"`kt-dask --help` exited {run.returncode}: {run.stderr}"]
+    listed, section = set(), None
+    for line in run.stdout.splitlines():
+        if line and not line.startswith(" "):
+            section = line.strip().rstrip(":")
+            continue
+        if section == "options" and re.match(r"^  -", line):
+            spec = re.split(r"\s{2,}", line.strip())[0]
+            listed |= set(re.findall(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)", spec))
+    if not listed:
+        return ["`kt-dask --help` lists no options: has its format changed?"]
+    doc = documented_options(text, "dask", set()).get("dask", set())
+    problems = [f"kling-triage-dask.1.md does not document `{o}`" for o in sorted(listed - doc)]
+    problems += [f"kling-triage-dask.1.md documents `{o}`, which kt-dask --help does not list"
+                 for o in sorted(doc - listed)]
+    return problems
+
+
 def check_help(binary, root):
     problems = []
     tree = help_tree(binary)
@@ -86,6 +110,14 @@ def check_help(binary, root):
         readme = f.read()
     pages = {os.path.basename(p)[: -len(".1.md")] for p in glob.glob(os.path.join(man_dir, "*.1.md"))}
     wanted = {page_of(p) for p in tree}
+    if os.path.exists(os.path.join(root, "scripts", "kt-dask")):
+        dask = os.path.join(man_dir, "kling-triage-dask.1.md")
+        if not os.path.exists(dask):
+            problems.append("no man page docs/man/kling-triage-dask.1.md (scripts/kt-dask)")
+        else:
+            with open(dask, encoding="utf-8") as f:
+                problems += check_dask(root, f.read())
+            pages.discard("kling-triage-dask")
     for extra in sorted(pages - wanted):
         problems.append(f"docs/man/{extra}.1.md documents no command --help lists")
     texts = {}

@@ -13,7 +13,10 @@ passwords, and raw values of credential-like headers (Authorization,
 X-Api-Key, Cookie, …), body fields (api_key, secret_key, password, …) and
 query parameters. Outputs: analyze in text, JSON, Markdown and HTML,
 --events, explain on every record, rules check/list/test with a rule file
-holding keys (one in a regex), and every stderr, including errors.
+holding keys (one in a regex), partials (decoded, whether written to a file
+or embedded in a report), merge's reports, diff's four forms and analyze
+--baseline's section, and every stderr, including
+errors.
 Every JSON output must still parse.
 """
 import argparse
@@ -268,6 +271,31 @@ def main():
              ("explain missing line", ["explain", f"{jsonl}:9999"]),
              ("fail-on", ["analyze", "--fail-on", f"cause:{name_secret}>0", jsonl])]
 
+    # Partials: binary, so the output filter cannot redact them; what they
+    # hold must have been redacted when it was kept. Decoded with the second
+    # reader (tests/partial/partial_dump.py) and searched like any output.
+    partial = os.path.join(tmp, "run.partial")
+    runs.append(("analyze --partial FILE", ["analyze", "--partial", partial, "--rules", rules_path,
+                                            jsonl, har_path]))
+    runs.append(("analyze --embed-partial", ["analyze", "-f", "json", "--embed-partial",
+                                             "--rules", rules_path, jsonl, har_path]))
+    for fmt in ("text", "json"):
+        runs.append((f"merge -f {fmt}", ["merge", "-f", fmt, partial]))
+    # diff against an empty day: every cause is new, with its example shown.
+    empty_log, empty = os.path.join(tmp, "empty.jsonl"), os.path.join(tmp, "empty.partial")
+    open(empty_log, "w").close()
+    runs.append(("analyze --partial (empty)", ["analyze", "--partial", empty, empty_log]))
+    for fmt in ("text", "json", "markdown", "html"):
+        runs.append((f"diff -f {fmt}", ["diff", "-f", fmt, "--color", "always", empty, partial]))
+    runs.append(("analyze --baseline", ["analyze", "--baseline", empty, "--rules", rules_path,
+                                        jsonl, har_path]))
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(os.path.dirname(here), "partial"))
+    import partial_dump  # noqa: E402
+
+    def decoded(data):
+        return "\n".join(json.dumps(secs, ensure_ascii=False) for secs, _ in partial_dump.partials(data))
+
     frags = fragments()
     failed = []
     outputs = 0
@@ -280,6 +308,15 @@ def main():
         if cmd[0] == "analyze" and "--events" in cmd and cmd[cmd.index("--events") + 1] != "-":
             with open(events, encoding="utf-8") as f:
                 texts.append(("events file", f.read()))
+        if "--partial" in cmd:
+            with open(partial, "rb") as f:
+                texts.append(("partial (decoded)", decoded(f.read())))
+        if "--embed-partial" in cmd:
+            try:
+                texts.append(("embedded partial (decoded)",
+                              decoded(json.loads(proc.stdout)["partial"].encode())))
+            except (ValueError, KeyError) as e:
+                failed.append(f"{name}: no embedded partial to decode ({e})")
         for where, text in texts:
             outputs += 1
             hit = leaks(text, frags)

@@ -34,6 +34,9 @@ FIXED = [
     "share/doc/kling-triage/examples/rules/egress-proxy.yaml",
     "share/doc/kling-triage/examples/systemd/kling-triage-nightly.service",
     "share/doc/kling-triage/examples/systemd/kling-triage-nightly.timer",
+    "share/doc/kling-triage/examples/slurm/kt-array.sh",
+    "share/doc/kling-triage/examples/nightly/kt-nightly.sh",
+    "share/doc/kling-triage/partial-format.md",
 ]
 
 

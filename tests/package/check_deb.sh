@@ -72,6 +72,22 @@ for page in $(cd "$root/docs/man" && ls ./*.1.md | sed 's|^\./||; s|\.1\.md$||')
 done
 step "man pages: ok"
 
+# kling-triage-dask (scripts/kt-dask): on PATH, its --help runs (Dask itself
+# is only suggested), and it finds the installed kling-triage beside it.
+if [ -f "$root/scripts/kt-dask" ]; then
+  [ "$(command -v kling-triage-dask)" = /usr/bin/kling-triage-dask ] ||
+    fail "kling-triage-dask is not /usr/bin/kling-triage-dask"
+  kling-triage-dask --help | grep -q -- '--local-workers' || fail "kling-triage-dask --help"
+  if python3 -c 'import distributed' 2>/dev/null; then
+    kling-triage-dask --local-workers 1 -f json -o dask.json "$root/samples/api-2026-11-24.jsonl" ||
+      fail "kling-triage-dask --local-workers 1 exited $?"
+    kling-triage analyze -f json -o plain.json "$root/samples/api-2026-11-24.jsonl" || true
+    python3 -c 'import json, sys; a, b = (json.load(open(p)) for p in sys.argv[1:]); [d.pop("generated_at") for d in (a, b)]; sys.exit(a != b)' \
+      dask.json plain.json || fail "kling-triage-dask's report differs from analyze's"
+  fi
+  step "kling-triage-dask: ok"
+fi
+
 # Completions, loaded the way each shell finds installed ones.
 python3 "$root/tests/completion/check_completion.py" "$bin" "$root" --installed || fail "completions"
 # The systemd example, Documentation= man pages included.

@@ -16,6 +16,9 @@ Run with Debian's python3 (python3-jsonschema, python3-yaml). What it checks:
   cause) and the HAR fixtures (entries, not lines);
 - the YAML files in FILES validate against their schema, read as YAML 1.2
   (as yaml-cpp and editors read them: `yes` is a text, not a boolean);
+- `diff -f json` over real partials (every state, both empty sides, other
+  rules, a gate, a JSON report as a side) validates against diff.schema.json,
+  and so does the `baseline` key of `analyze --baseline` (the diff's fields);
 - hand-made invalid documents are rejected (so a schema that accepts
   anything fails); for the input formats in LOADER_CHECKS, the binary's own
   check must reject each of them too (so the schema forbids nothing the
@@ -98,6 +101,11 @@ BREAKS = [
     ("event", "with an unknown key", _add("authorization", "Bearer x")),
     # both are set for a record of a line holding many (an OTLP export): neither is never valid
     ("event", "with neither line nor entry", lambda d: {**d, "line": None, "entry": None}),
+    ("diff", "without comparable", _drop("comparable")),
+    ("diff", "with an unknown key", _add("surprise", 1)),
+    ("diff", "with a state `up`", _set_in(["causes", 0, "state"], "up")),
+    ("diff", "with a p-value above 1", _set_in(["causes", 0, "p_value"], 1.5)),
+    ("diff", "with a cause without its example key", lambda d: {**d, "causes": [_drop("example")(d["causes"][0])]}),
     ("rule-file", "with an unknown top-level key", _add("rulez", [])),
     ("rule-file", "with a rule without id", lambda d: {"rules": [_drop("id")(d["rules"][0])]}),
     ("rule-file", "with retryable: maybe", _set_in(["rules", 0, "retryable"], "maybe")),
@@ -238,6 +246,8 @@ class Checker:
 
     def golden_stdouts(self):
         for path in sorted(glob.glob(os.path.join(self.root, "tests", "golden", "*", "stdout"))):
+            if os.path.exists(os.path.join(os.path.dirname(path), "select")):
+                continue  # parts of a report (golden_reruns validates the whole)
             with open(path, encoding="utf-8") as f:
                 self.check_report_text(f.read(), os.path.relpath(path, self.root))
 
@@ -264,8 +274,8 @@ class Checker:
             case_dir = os.path.dirname(case)
             with open(case, encoding="utf-8") as f:
                 args = [a.replace("{case}", case_dir) for a in f.read().splitlines() if a.strip()]
-            if not args or args[0] != "analyze":
-                continue
+            if not args or args[0] != "analyze" or os.path.exists(os.path.join(case_dir, "setup")):
+                continue  # a case with setup (a diff's sides) is checked by baseline_reports
             kept, skip = [], False
             for a in args:  # drop the case's own format, output and events
                 if skip:
@@ -282,9 +292,37 @@ class Checker:
 
     def corpora(self):
         for args in (["analyze", "tests/corpus/labelled.jsonl"],
-                     ["analyze", "tests/data/har-fixtures"]):
+                     ["analyze", "tests/data/har-fixtures"],
+                     ["analyze", "--embed-partial", "samples/"]):
             if not self.run(args, " ".join(args)):
                 self.fail(f"{' '.join(args)}: no report written")
+
+    def diff_reports(self):
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000", TZ="UTC")
+        days = ["tests/data/diff/day-2026-11-24.jsonl.gz", "tests/data/diff/day-2026-11-25.jsonl.gz"]
+        with tempfile.TemporaryDirectory() as tmp:
+            def kt(*args):
+                return subprocess.run([self.binary, *args], cwd=self.root, capture_output=True, env=env)
+            p = {name: os.path.join(tmp, name) for name in ("d1", "d2", "s1", "s2", "empty", "other", "r1.json")}
+            for out, args in (("d1", [days[0]]), ("d2", [days[1]]), ("s1", ["samples/api-2026-11-24.jsonl"]),
+                              ("s2", ["samples/api-2026-11-25.jsonl.gz"]), ("empty", ["tests/data/diff/empty.jsonl"]),
+                              ("other", ["--rules", "examples/rules", days[1]])):
+                if kt("analyze", "--partial", p[out], *args).returncode != 0:
+                    self.fail(f"analyze --partial {args}: failed")
+            kt("analyze", "-f", "json", "--embed-partial", "-o", p["r1.json"], days[0])
+            for base, cur, extra in (("d1", "d2", []), ("s1", "s2", []), ("empty", "d2", []),
+                                     ("d1", "empty", []), ("d1", "other", []), ("r1.json", "d2", []),
+                                     ("d1", "d2", ["--fail-on", "new-cause>0", "--fail-on",
+                                                   "cause:rate_limit.requests:state==regressed",
+                                                   "--fail-on", "failure-rate-ratio>2"])):
+                run = kt("diff", "-f", "json", *extra, p[base], p[cur])
+                self.check_report_text(run.stdout.decode("utf-8"), f"diff {base} {cur} {' '.join(extra)}")
+            run = kt("analyze", "-f", "json", "--baseline", p["d1"], "--fail-on", "regressed>0", days[1])
+            doc = json.loads(run.stdout)
+            self.check("report", doc, "analyze --baseline (report)")
+            body = dict(doc.get("baseline", {}), schema="kling-triage/diff@1",
+                        generated_at=doc["generated_at"], tool=doc["tool"])
+            self.check("diff", body, "analyze --baseline (its baseline key)")
 
     def files(self):
         for name, patterns in FILES:
@@ -343,6 +381,7 @@ class Checker:
         self.golden_stdouts()
         self.golden_reruns()
         self.corpora()
+        self.diff_reports()
         self.files()
         self.loader_files()
         self.breaks()

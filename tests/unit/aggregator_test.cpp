@@ -27,6 +27,7 @@ constexpr int64_t t0 = 1795489965000;  // 2026-11-24T03:12:45Z
 struct item {
   event::event ev;
   int rule = -1;  // failures: winning rule or -1
+  std::string bytes;  // the record as read (its hash orders examples)
 };
 
 /// A varied, deterministic set of records over 3 sources: ok calls,
@@ -85,6 +86,7 @@ std::vector<item> make_items() {
           it.rule = static_cast<int>((r >> 24) % (rule_count + 1)) - 1;
           break;
       }
+      it.bytes = "record " + std::to_string(source) + ":" + std::to_string(i);
       out.push_back(it);
     }
   }
@@ -92,12 +94,18 @@ std::vector<item> make_items() {
 }
 
 void feed(aggregator& a, const item& it) {
+  aggregate::record_bytes bytes(it.bytes);
   switch (it.ev.result) {
     case outcome::ok: a.add_ok(it.ev); break;
-    case outcome::failure: a.add_failure(it.ev, it.rule); break;
-    case outcome::malformed: a.add_malformed(it.ev); break;
+    case outcome::failure: a.add_failure(it.ev, it.rule, bytes); break;
+    case outcome::malformed: a.add_malformed(it.ev, bytes); break;
     case outcome::skipped: a.add_skipped(it.ev); break;
   }
+}
+
+/// The key the aggregator must order `it` by.
+aggregate::record_key key_of(const item& it) {
+  return aggregate::key_of(it.ev, aggregate::record_bytes(it.bytes));
 }
 
 std::string opt(const std::optional<int64_t>& v) {
@@ -128,14 +136,14 @@ std::string dump(const aggregator& a) {
     std::map<std::string, int64_t> sorted(c.endpoints.begin(), c.endpoints.end());
     for (const auto& [s, n] : sorted) o << "  endpoint " << s << ": " << n << "\n";
     for (const auto& ex : c.examples) {
-      o << "  example " << ex.key.source << ":" << ex.key.position << " line " << ex.line
+      o << "  example " << ex.key.source << ":" << ex.key.ts << "/" << ex.key.hash << " line " << ex.line
         << " entry " << ex.entry << " id " << ex.request_id << " ts " << opt(ex.ts_ms)
         << " status " << ex.status << " code " << opt(ex.code) << " " << ex.endpoint
         << " | " << ex.message << "\n";
     }
   }
   for (const auto& m : a.malformed_examples) {
-    o << "malformed " << m.key.source << ":" << m.key.position << " line " << m.line
+    o << "malformed " << m.key.source << ":" << m.key.hash << " line " << m.line
       << " entry " << m.entry << " " << m.error << "\n";
   }
   std::map<std::string, aggregate::record_counts> endpoints(a.endpoints.begin(),
@@ -197,7 +205,7 @@ BOOST_AUTO_TEST_CASE(counts_are_exact) {
   BOOST_TEST(minute_records == with_ts);
 }
 
-BOOST_AUTO_TEST_CASE(examples_are_the_five_earliest_by_source_and_position) {
+BOOST_AUTO_TEST_CASE(examples_are_the_five_earliest_by_time_then_record_hash) {
   std::vector<item> items = make_items();
   // Feed in reverse: the earliest must still win.
   aggregator a(rule_count);
@@ -207,7 +215,7 @@ BOOST_AUTO_TEST_CASE(examples_are_the_five_earliest_by_source_and_position) {
     for (const auto& it : items) {
       if (it.ev.result != outcome::failure) continue;
       if ((it.rule < 0 ? rule_count : it.rule) != c) continue;
-      keys.push_back({it.ev.source, it.ev.line >= 0 ? it.ev.line * 65536 : it.ev.entry});
+      keys.push_back(key_of(it));
     }
     std::sort(keys.begin(), keys.end());
     BOOST_TEST_REQUIRE(keys.size() > aggregate::max_examples, "cause " << c);
@@ -215,8 +223,7 @@ BOOST_AUTO_TEST_CASE(examples_are_the_five_earliest_by_source_and_position) {
     const auto& ex = a.causes[static_cast<size_t>(c)].examples;
     BOOST_TEST_REQUIRE(ex.size() == aggregate::max_examples);
     for (size_t i = 0; i < ex.size(); ++i) {
-      BOOST_TEST(ex[i].key.source == keys[i].source, "cause " << c << " #" << i);
-      BOOST_TEST(ex[i].key.position == keys[i].position, "cause " << c << " #" << i);
+      BOOST_TEST((ex[i].key == keys[i]), "cause " << c << " #" << i);
     }
   }
 }
@@ -243,10 +250,10 @@ BOOST_AUTO_TEST_CASE(first_and_last_seen) {
   for (int64_t ts : {t0 + 5000, t0 - 70000, t0 + 130000, t0}) {
     ev.line = ts - t0;
     ev.ts_ms = ts;
-    a.add_failure(ev, 0);
+    a.add_failure(ev, 0, aggregate::record_bytes("r"));
   }
   ev.ts_ms.reset();
-  a.add_failure(ev, 0);  // no time: counted, no effect on the window
+  a.add_failure(ev, 0, aggregate::record_bytes("r"));  // no time: counted, no effect on the window
   BOOST_TEST(a.causes[0].count == 5);
   BOOST_TEST(a.causes[0].first_seen.value_or(0) == t0 - 70000);
   BOOST_TEST(a.causes[0].last_seen.value_or(0) == t0 + 130000);
@@ -319,20 +326,25 @@ BOOST_AUTO_TEST_CASE(merge_with_an_empty_aggregator_changes_nothing) {
   BOOST_TEST(dump(empty) == want);
 }
 
-BOOST_AUTO_TEST_CASE(malformed_examples_keep_the_earliest_twenty) {
+BOOST_AUTO_TEST_CASE(malformed_examples_keep_the_twenty_first_by_record_hash) {
   aggregator a(0), b(0);
   event::event ev;
   ev.result = outcome::malformed;
   ev.malformed_reason = "not JSON";
+  std::vector<aggregate::record_key> keys;
   for (int64_t line = 100; line >= 1; --line) {
     ev.line = line;
-    (line % 3 == 0 ? a : b).add_malformed(ev);
+    std::string bytes = "garbage " + std::to_string(line % 40);  // identical lines tie
+    (line % 3 == 0 ? a : b).add_malformed(ev, aggregate::record_bytes(bytes));
+    keys.push_back(aggregate::key_of(ev, aggregate::record_bytes(bytes)));
   }
   a.merge(b);
+  std::sort(keys.begin(), keys.end());
   BOOST_TEST(a.malformed == 100);
   BOOST_TEST_REQUIRE(a.malformed_examples.size() == 20u);
   for (size_t i = 0; i < 20; ++i) {
-    BOOST_TEST(a.malformed_examples[i].line == static_cast<int64_t>(i) + 1);
+    BOOST_TEST((a.malformed_examples[i].key == keys[i]));
+    BOOST_TEST(a.malformed_examples[i].key.ts == aggregate::no_time);
   }
 }
 

@@ -9,16 +9,17 @@
 
 #include "analyzer/aggregate/aggregator.hpp"
 #include "analyzer/cli/config.hpp"
-#include "analyzer/cli/fail_on.hpp"
+#include "analyzer/engine/fail_on.hpp"
+#include "analyzer/engine/summary_build.hpp"
 #include "analyzer/report/summary.hpp"
 
 namespace bdata = boost::unit_test::data;
-using analyzer::cli::fail_on_condition;
-using analyzer::cli::gate_metric;
-using analyzer::cli::gate_op;
-using analyzer::cli::parse_fail_on;
+using analyzer::engine::fail_on_condition;
+using analyzer::engine::gate_metric;
+using analyzer::engine::gate_op;
+using analyzer::engine::parse_fail_on;
 
-namespace analyzer::cli {
+namespace analyzer::engine {
 inline std::ostream& boost_test_print_type(std::ostream& os, gate_op op) {
   static const char* names[] = {">", ">=", "<", "<=", "=="};
   return os << names[static_cast<int>(op)];
@@ -27,7 +28,7 @@ inline std::ostream& boost_test_print_type(std::ostream& os, gate_metric m) {
   static const char* names[] = {"failure-rate", "category", "cause", "unclassified", "malformed"};
   return os << names[static_cast<int>(m)];
 }
-}  // namespace analyzer::cli
+}  // namespace analyzer::engine
 
 namespace {
 
@@ -130,7 +131,7 @@ struct run_fixture {
     BOOST_TEST_REQUIRE(c.has_value(), text << ": " << error);
     return *c;
   }
-  double value(const char* text) { return analyzer::cli::measure(parse(text), s); }
+  double value(const char* text) { return analyzer::engine::measure(parse(text), s); }
 };
 
 }  // namespace
@@ -158,7 +159,7 @@ BOOST_DATA_TEST_CASE(rejects_invalid_conditions_saying_why, bdata::make(invalid)
 // Shell completion offers these starts: each must begin a valid condition
 // (an id after the ones ending in `:`, a number after the others).
 BOOST_AUTO_TEST_CASE(every_completion_start_begins_a_valid_condition) {
-  for (std::string_view start : analyzer::cli::fail_on_starts) {
+  for (std::string_view start : analyzer::engine::fail_on_starts) {
     std::string text(start);
     text += start.back() == ':' ? "x.y>0" : "0";
     std::string why;
@@ -174,7 +175,7 @@ BOOST_AUTO_TEST_CASE(keeps_the_condition_as_written) {
 }
 
 BOOST_AUTO_TEST_CASE(compare_every_operator) {
-  using analyzer::cli::compare;
+  using analyzer::engine::compare;
   BOOST_TEST(compare(gate_op::gt, 2, 1));
   BOOST_TEST(!compare(gate_op::gt, 1, 1));
   BOOST_TEST(compare(gate_op::ge, 1, 1));
@@ -188,7 +189,7 @@ BOOST_AUTO_TEST_CASE(compare_every_operator) {
 }
 
 BOOST_AUTO_TEST_CASE(rates_compare_equal_despite_rounding) {
-  using analyzer::cli::compare;
+  using analyzer::engine::compare;
   double rate = 1.0 / 20.0;  // 5 %, as failures / records gives it
   BOOST_TEST(compare(gate_op::eq, rate, 0.05));
   BOOST_TEST(compare(gate_op::ge, rate, 0.05));
@@ -221,7 +222,7 @@ BOOST_FIXTURE_TEST_CASE(evaluates_in_order_and_flags_what_held, run_fixture) {
   std::vector<fail_on_condition> gate = {parse("failure-rate>25%"), parse("failure-rate>=20%"),
                                          parse("cause:auth.token_expired>=25"),
                                          parse("malformed<10"), parse("unclassified==3")};
-  auto results = analyzer::cli::evaluate_gate(gate, s);
+  auto results = analyzer::engine::evaluate_gate(gate, s);
   BOOST_TEST_REQUIRE(results.size() == 5u);
   BOOST_TEST(results[0].condition == "failure-rate>25%");
   BOOST_TEST(!results[0].met);
@@ -230,14 +231,14 @@ BOOST_FIXTURE_TEST_CASE(evaluates_in_order_and_flags_what_held, run_fixture) {
   BOOST_TEST(results[2].value == 25);
   BOOST_TEST(!results[3].met);
   BOOST_TEST(results[4].met);
-  BOOST_TEST(analyzer::cli::gate_failed(results));
+  BOOST_TEST(analyzer::engine::gate_failed(results));
 }
 
 BOOST_FIXTURE_TEST_CASE(gate_passes_when_nothing_holds, run_fixture) {
-  auto results = analyzer::cli::evaluate_gate(
+  auto results = analyzer::engine::evaluate_gate(
       {parse("failure-rate>50%"), parse("category:auth>100"), parse("cause:nope>=1")}, s);
-  BOOST_TEST(!analyzer::cli::gate_failed(results));
-  BOOST_TEST(!analyzer::cli::gate_failed({}));
+  BOOST_TEST(!analyzer::engine::gate_failed(results));
+  BOOST_TEST(!analyzer::engine::gate_failed({}));
 }
 
 BOOST_AUTO_TEST_CASE(warns_about_ids_no_rule_has) {
@@ -252,7 +253,7 @@ BOOST_AUTO_TEST_CASE(warns_about_ids_no_rule_has) {
     std::string error;
     gate.push_back(*parse_fail_on(text, error));
   }
-  auto warnings = analyzer::cli::unknown_id_warnings(gate, *rules);
+  auto warnings = analyzer::engine::unknown_id_warnings(gate, analyzer::engine::cause_table(*rules));
   BOOST_TEST_REQUIRE(warnings.size() == 3u);
   BOOST_TEST(warnings[0].find("billing.insuficient_credits") != std::string::npos);
   BOOST_TEST(warnings[1].find("write cause:billing.insufficient_credits") != std::string::npos);

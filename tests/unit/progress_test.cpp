@@ -10,7 +10,10 @@
 #include "analyzer/cli/config.hpp"
 #include "analyzer/cli/progress.hpp"
 #include "analyzer/cli/run_stats.hpp"
-#include "analyzer/cli/worker.hpp"
+#include "analyzer/engine/record_stage.hpp"
+#include "analyzer/engine/run_state.hpp"
+#include "analyzer/engine/sinks.hpp"
+#include "analyzer/engine/summary_build.hpp"
 #include "analyzer/ingest/pipeline.hpp"
 
 namespace {
@@ -27,23 +30,23 @@ struct counted_run {
     analyzer::core::diagnostics problems;
     auto rules = analyzer::cli::load_ruleset({}, false, problems);
     BOOST_TEST_REQUIRE(rules != nullptr);
-    analyzer::cli::worker_config wc;
+    analyzer::engine::stage_config wc;
     wc.rules = rules.get();
-    wc.source_json.assign(inputs.size(), "\"x\"");
     wc.progress = &counters;
+    int causes = rules->cause_count();
+    wc.sinks = {[causes] { return std::make_unique<analyzer::engine::aggregate_sink>(causes); }};
     analyzer::ingest::pipeline_options po;
     po.threads = threads;
     po.reader.chunk_bytes = chunk_bytes;
     po.progress = &counters;
     std::vector<std::unique_ptr<analyzer::ingest::chunk_worker>> workers;
     for (unsigned i = 0; i < threads; ++i) {
-      workers.push_back(std::make_unique<analyzer::cli::analyze_worker>(wc));
+      workers.push_back(std::make_unique<analyzer::engine::record_stage>(wc));
     }
     reports = analyzer::ingest::run_pipeline(inputs, po, workers, [](std::string&&) {});
-    for (const auto& w : workers) {
-      const auto& agg = static_cast<const analyzer::cli::analyze_worker&>(*w).result();
-      aggregated_records += agg.records + agg.filtered;
-    }
+    analyzer::engine::run_state state(analyzer::engine::cause_table(*rules));
+    for (auto& w : workers) static_cast<analyzer::engine::record_stage&>(*w).finish(state);
+    aggregated_records = state.agg.records + state.agg.filtered;
   }
 };
 

@@ -23,11 +23,11 @@ inline std::string dump(const core::diagnostics& list) {
 }
 
 /// A compiled rule set with its own normalizer.
-class engine {
+class rule_engine {
  public:
   /// `rules_text`: the items of a `rules:` list; `prefix`: top-level keys
   /// before it (`sets:`).
-  explicit engine(const std::string& rules_text, const std::string& prefix = {}) {
+  explicit rule_engine(const std::string& rules_text, const std::string& prefix = {}) {
     rules::rule_library lib;
     rules::load_rule_file({"test.yaml", prefix + "rules:\n" + rules_text, false}, lib);
     BOOST_REQUIRE_MESSAGE(lib.problems.empty(), dump(lib.problems));
@@ -36,7 +36,7 @@ class engine {
     BOOST_REQUIRE_MESSAGE(problems.empty(), dump(problems));
     norm_ = std::make_unique<ingest::normalizer>(rs_->plan());
   }
-  explicit engine(std::unique_ptr<rules::ruleset> rs) : rs_(std::move(rs)) {
+  explicit rule_engine(std::unique_ptr<rules::ruleset> rs) : rs_(std::move(rs)) {
     BOOST_REQUIRE(rs_);
     norm_ = std::make_unique<ingest::normalizer>(rs_->plan());
   }

@@ -19,7 +19,7 @@
 using namespace analyzer;
 using test_support::contains;
 using test_support::dump;
-using test_support::engine;
+using test_support::rule_engine;
 using test_support::temp_dir;
 
 namespace {
@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_SUITE(rule_language_test)
 // ---- named sets ----------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(in_and_not_in_a_named_set) {
-  engine e(R"(  - id: t.in
+  rule_engine e(R"(  - id: t.in
     category: test
     title: In
     priority: 2
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(a_later_layer_replaces_a_set_for_every_rule) {
   const auto& models = rs->sets().at("models").values;
   BOOST_TEST(models.size() == 2u);
   BOOST_TEST(rs->sets().at("models").where.file == path);
-  engine e(std::move(rs));
+  rule_engine e(std::move(rs));
   std::string v9 = R"({"ts": "2026-11-24T03:12:45Z", "request": {"method": "POST", "url": "https://api-singapore.klingai.com/v1/videos/text2video", "headers": {"Content-Type": "application/json"}, "body": {"model_name": "kling-v9", "prompt": "A fox", "duration": "5"}}, "response": {"status": 400, "body": {"code": 1201, "message": "Invalid parameter"}}})";
   BOOST_TEST(e.cause(v9) == "bad_request.invalid_parameter");  // known model now
   std::string v26 = v9;
@@ -185,7 +185,7 @@ const char* const two_rules_one_cause = R"(  - id: t.by_code
 )";
 
 BOOST_AUTO_TEST_CASE(rules_of_one_cause_share_its_metadata_and_index) {
-  engine e(two_rules_one_cause);
+  rule_engine e(two_rules_one_cause);
   const auto& rs = e.rules();
   BOOST_TEST(rs.size() == 3);
   BOOST_TEST(rs.cause_count() == 2);
@@ -206,14 +206,14 @@ BOOST_AUTO_TEST_CASE(rules_of_one_cause_share_its_metadata_and_index) {
 }
 
 BOOST_AUTO_TEST_CASE(aggregator_counts_by_cause_not_by_rule) {
-  engine e(two_rules_one_cause);
+  rule_engine e(two_rules_one_cause);
   aggregate::aggregator agg(e.rules().cause_count());
   for (const char* body : {R"({"code": 1302})", R"({"error": {"message": "slow down"}})",
                            R"({"code": 1302})"}) {
     int rule = e.rules().classify(e.load(status_record(429, body)), e.scratch());
-    agg.add_failure(e.ev(), e.rules().cause_of(rule));
+    agg.add_failure(e.ev(), e.rules().cause_of(rule), aggregate::record_bytes(body));
   }
-  agg.add_failure(e.load(status_record(418)), e.rules().cause_of(-1));
+  agg.add_failure(e.load(status_record(418)), e.rules().cause_of(-1), aggregate::record_bytes("418"));
   BOOST_TEST_REQUIRE(agg.causes.size() == 3u);  // two causes + unclassified
   BOOST_TEST(agg.causes[0].count == 3);
   BOOST_TEST(agg.causes[1].count == 0);
@@ -294,7 +294,7 @@ BOOST_AUTO_TEST_CASE(a_user_rule_joins_a_bundled_cause_and_inherits_it) {
     samples: {match: [{response: {status: 403, body: {error: {message: "Your wallet is empty"}}}}]}
 )");
   core::diagnostics problems;
-  engine e(cli::load_ruleset({path}, false, problems));
+  rule_engine e(cli::load_ruleset({path}, false, problems));
   const auto& r = e.rules().at(e.index_of("mine.credits_wording"));
   BOOST_TEST(r.category == "billing");
   BOOST_TEST(r.retryable == rules::retry_advice::no);
@@ -323,7 +323,7 @@ const char* const contents_rules = R"(  - id: t.no_prompt_item
 )";
 
 BOOST_AUTO_TEST_CASE(any_item_correlates_fields_of_one_element) {
-  engine e(contents_rules);
+  rule_engine e(contents_rules);
   auto rec = [](const std::string& contents) {
     return create_record(R"({"model_name": "kling-v3-omni", "contents": )" + contents + "}");
   };
@@ -341,7 +341,7 @@ BOOST_AUTO_TEST_CASE(any_item_correlates_fields_of_one_element) {
 BOOST_AUTO_TEST_CASE(any_item_reads_bodies_logged_as_text_and_nested_paths) {
   // A body logged as a string holding JSON goes through the DOM; so does a
   // rule that names a nested path beside the item fields.
-  engine e(std::string(contents_rules) + R"(  - id: t.nested
+  rule_engine e(std::string(contents_rules) + R"(  - id: t.nested
     category: test
     title: Nested
     priority: 30
@@ -381,7 +381,7 @@ BOOST_AUTO_TEST_CASE(any_item_load_errors) {
 // ---- explain: which branch held ---------------------------------------------
 
 BOOST_AUTO_TEST_CASE(trace_names_the_conditions_that_held_with_their_path) {
-  engine e(R"(  - id: t.paths
+  rule_engine e(R"(  - id: t.paths
     category: test
     title: Paths
     when:

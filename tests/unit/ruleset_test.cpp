@@ -17,7 +17,7 @@
 
 using namespace analyzer;
 using test_support::dump;
-using test_support::engine;
+using test_support::rule_engine;
 using test_support::temp_dir;
 
 namespace {
@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_SUITE(ruleset_test)
 // ---- matchers ----------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(scalar_equality_on_numbers) {
-  engine e(rule_yaml("r.status", "{status: 401}") + rule_yaml("r.code", "{code: 1302}"));
+  rule_engine e(rule_yaml("r.status", "{status: 401}") + rule_yaml("r.code", "{code: 1302}"));
   BOOST_TEST(e.holds("r.status", with_status(401)));
   BOOST_TEST(!e.holds("r.status", with_status(402)));
   BOOST_TEST(!e.holds("r.status", transport));
@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(scalar_equality_on_numbers) {
 }
 
 BOOST_AUTO_TEST_CASE(scalar_equality_text_and_number_holding_the_same_number) {
-  engine e(rule_yaml("r.text5", R"({request.body.duration: "5"})") +
+  rule_engine e(rule_yaml("r.text5", R"({request.body.duration: "5"})") +
            rule_yaml("r.num5", "{request.body.duration: 5}"));
   for (const char* id : {"r.text5", "r.num5"}) {
     BOOST_TEST_CONTEXT(id) {
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(scalar_equality_text_and_number_holding_the_same_number) {
 }
 
 BOOST_AUTO_TEST_CASE(scalar_equality_texts_are_case_sensitive) {
-  engine e(rule_yaml("r.post", "{method: POST}") + rule_yaml("r.lower", "{method: post}") +
+  rule_engine e(rule_yaml("r.post", "{method: POST}") + rule_yaml("r.lower", "{method: post}") +
            rule_yaml("r.msg", R"({message: "Too many requests"})"));
   std::string rec = R"({"request": {"method": "post"}, "response": {"status": 429, "body": {"code": 1302, "message": "Too many requests"}}})";
   BOOST_TEST(e.holds("r.post", rec));    // methods are upper-cased on input
@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(scalar_equality_texts_are_case_sensitive) {
 }
 
 BOOST_AUTO_TEST_CASE(scalar_equality_on_booleans) {
-  engine e(rule_yaml("r.noauth", "{auth.present: false}") +
+  rule_engine e(rule_yaml("r.noauth", "{auth.present: false}") +
            rule_yaml("r.wm", "{request.body.watermark: true}"));
   BOOST_TEST(e.holds("r.noauth", with_status(401)));
   BOOST_TEST(!e.holds("r.noauth", R"({"request": {"headers": {"Authorization": "Bearer abcdefgh"}}, "response": {"status": 401}})"));
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(scalar_equality_on_booleans) {
 }
 
 BOOST_AUTO_TEST_CASE(list_matches_any_item) {
-  engine e(rule_yaml("r.codes", "{code: [1000, 1002]}") +
+  rule_engine e(rule_yaml("r.codes", "{code: [1000, 1002]}") +
            rule_yaml("r.durations", R"({request.body.duration: ["5", "10"]})"));
   BOOST_TEST(e.holds("r.codes", with_status(401, R"({"code": 1000})")));
   BOOST_TEST(e.holds("r.codes", with_status(401, R"({"code": 1002})")));
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(list_matches_any_item) {
 }
 
 BOOST_AUTO_TEST_CASE(regex_is_case_insensitive_by_default) {
-  engine e(rule_yaml("r.ci", "{message: {regex: 'risk control'}}") +
+  rule_engine e(rule_yaml("r.ci", "{message: {regex: 'risk control'}}") +
            rule_yaml("r.cs", "{message: {regex: 'risk control', case_sensitive: true}}"));
   std::string upper = with_status(400, R"({"message": "Failure to pass the Risk Control system"})");
   std::string lower = with_status(400, R"({"message": "failure to pass the risk control system"})");
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(regex_is_case_insensitive_by_default) {
 
 BOOST_AUTO_TEST_CASE(regexes_of_one_field_do_not_interfere) {
   // Several regexes on one field are matched together (one RE2::Set).
-  engine e(rule_yaml("r.timeout", "{message: {regex: 'time(d)? ?out'}}") +
+  rule_engine e(rule_yaml("r.timeout", "{message: {regex: 'time(d)? ?out'}}") +
            rule_yaml("r.rate", "{message: {regex: '^rate limit'}}") +
            rule_yaml("r.error", "{error: {regex: 'timeout'}}"));
   std::string rate = with_status(429, R"({"message": "Rate limit exceeded"})");
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(regexes_of_one_field_do_not_interfere) {
 }
 
 BOOST_AUTO_TEST_CASE(regex_on_a_numeric_field) {
-  engine e(rule_yaml("r.code11", "{code: {regex: '^11'}}") +
+  rule_engine e(rule_yaml("r.code11", "{code: {regex: '^11'}}") +
            rule_yaml("r.status5", "{status: {regex: '^5\\d\\d$'}}"));
   BOOST_TEST(e.holds("r.code11", with_status(429, R"({"code": 1102})")));
   BOOST_TEST(e.holds("r.code11", with_status(429, R"({"code": 1100})")));
@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(regex_on_a_numeric_field) {
 }
 
 BOOST_AUTO_TEST_CASE(range_inclusive_bounds) {
-  engine e(rule_yaml("r.range", "{status: {range: [500, 599]}}") +
+  rule_engine e(rule_yaml("r.range", "{status: {range: [500, 599]}}") +
            rule_yaml("r.text", R"({status: "500-599"})") +
            rule_yaml("r.dur", "{request.body.duration: {range: [1, 10]}}"));
   for (const char* id : {"r.range", "r.text"}) {
@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(range_inclusive_bounds) {
 }
 
 BOOST_AUTO_TEST_CASE(range_with_an_open_bound) {
-  engine e(rule_yaml("r.expired", "{jwt.exp_in_s: {range: [null, 0]}}") +
+  rule_engine e(rule_yaml("r.expired", "{jwt.exp_in_s: {range: [null, 0]}}") +
            rule_yaml("r.big", "{duration_ms: {range: [30000, null]}}"));
   auto rec = [](int64_t exp_delta) {
     return test_support::with_auth("Bearer " + test_support::jwt_with(exp_delta, -1800));
@@ -185,7 +185,7 @@ BOOST_AUTO_TEST_CASE(range_with_an_open_bound) {
 }
 
 BOOST_AUTO_TEST_CASE(exists_true_and_false) {
-  engine e(rule_yaml("r.has", "{request.body.prompt: {exists: true}}") +
+  rule_engine e(rule_yaml("r.has", "{request.body.prompt: {exists: true}}") +
            rule_yaml("r.lacks", "{request.body.prompt: {exists: false}}"));
   std::string with = with_request_body(R"({"prompt": "a fox"})");
   std::string empty = with_request_body(R"({"prompt": ""})");
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(exists_true_and_false) {
 }
 
 BOOST_AUTO_TEST_CASE(not_matcher_including_absent_fields) {
-  engine e(rule_yaml("r.dur", R"({request.body.duration: {not: ["5", "10"]}})") +
+  rule_engine e(rule_yaml("r.dur", R"({request.body.duration: {not: ["5", "10"]}})") +
            rule_yaml("r.status", "{status: {not: 401}}") +
            rule_yaml("r.msg", "{message: {not: {regex: 'quota'}}}"));
   BOOST_TEST(e.holds("r.dur", with_request_body(R"({"duration": "7"})")));
@@ -217,7 +217,7 @@ BOOST_AUTO_TEST_CASE(not_matcher_including_absent_fields) {
 }
 
 BOOST_AUTO_TEST_CASE(absent_fields_fail_every_other_matcher) {
-  engine e(rule_yaml("r.eq", R"({request.body.prompt: ""})") +
+  rule_engine e(rule_yaml("r.eq", R"({request.body.prompt: ""})") +
            rule_yaml("r.list", R"({request.body.prompt: ["", "x"]})") +
            rule_yaml("r.regex", "{request.body.prompt: {regex: '.*'}}") +
            rule_yaml("r.range", "{code: {range: [null, null]}}") +
@@ -241,14 +241,14 @@ BOOST_AUTO_TEST_CASE(absent_fields_fail_every_other_matcher) {
 // ---- combinators -------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(top_level_keys_must_all_hold) {
-  engine e(rule_yaml("r", "{status: 401, code: 1004}"));
+  rule_engine e(rule_yaml("r", "{status: 401, code: 1004}"));
   BOOST_TEST(e.holds("r", with_status(401, R"({"code": 1004})")));
   BOOST_TEST(!e.holds("r", with_status(401, R"({"code": 1000})")));
   BOOST_TEST(!e.holds("r", with_status(403, R"({"code": 1004})")));
 }
 
 BOOST_AUTO_TEST_CASE(all_any_not) {
-  engine e(rule_yaml("r.all", "{all: [{status: 401}, {code: 1004}]}") +
+  rule_engine e(rule_yaml("r.all", "{all: [{status: 401}, {code: 1004}]}") +
            rule_yaml("r.any", "{any: [{code: 1302}, {status: 429}]}") +
            rule_yaml("r.not", "{not: {status: 401}}") +
            rule_yaml("r.nested",
@@ -271,7 +271,7 @@ BOOST_AUTO_TEST_CASE(all_any_not) {
 }
 
 BOOST_AUTO_TEST_CASE(rule_without_when_matches_every_failure) {
-  engine e(rule_yaml("r.all", ""));
+  rule_engine e(rule_yaml("r.all", ""));
   BOOST_TEST(e.holds("r.all", with_status(500)));
   BOOST_TEST(e.holds("r.all", transport));
   BOOST_TEST(e.holds("r.all", with_status(200, R"({"code": 1102})")));
@@ -280,36 +280,36 @@ BOOST_AUTO_TEST_CASE(rule_without_when_matches_every_failure) {
 // ---- priorities and classification --------------------------------------
 
 BOOST_AUTO_TEST_CASE(higher_priority_wins_whatever_the_order) {
-  engine a(rule_yaml("r.low", "{status: 500}", 10) + rule_yaml("r.high", "{status: 500}", 50));
-  engine b(rule_yaml("r.high", "{status: 500}", 50) + rule_yaml("r.low", "{status: 500}", 10));
+  rule_engine a(rule_yaml("r.low", "{status: 500}", 10) + rule_yaml("r.high", "{status: 500}", 50));
+  rule_engine b(rule_yaml("r.high", "{status: 500}", 50) + rule_yaml("r.low", "{status: 500}", 10));
   BOOST_TEST(a.classify(with_status(500)) == "r.high");
   BOOST_TEST(b.classify(with_status(500)) == "r.high");
 }
 
 BOOST_AUTO_TEST_CASE(priority_ties_go_to_the_first_loaded) {
-  engine a(rule_yaml("r.first", "{status: 500}", 20) + rule_yaml("r.second", "{status: 500}", 20));
-  engine b(rule_yaml("r.second", "{status: 500}", 20) + rule_yaml("r.first", "{status: 500}", 20));
+  rule_engine a(rule_yaml("r.first", "{status: 500}", 20) + rule_yaml("r.second", "{status: 500}", 20));
+  rule_engine b(rule_yaml("r.second", "{status: 500}", 20) + rule_yaml("r.first", "{status: 500}", 20));
   BOOST_TEST(a.classify(with_status(500)) == "r.first");
   BOOST_TEST(b.classify(with_status(500)) == "r.second");
 }
 
 BOOST_AUTO_TEST_CASE(negative_and_default_priorities) {
-  engine e(rule_yaml("r.neg", "{status: 500}", -5) + rule_yaml("r.zero", "{status: 500}"));
+  rule_engine e(rule_yaml("r.neg", "{status: 500}", -5) + rule_yaml("r.zero", "{status: 500}"));
   BOOST_TEST(e.classify(with_status(500)) == "r.zero");
 }
 
 BOOST_AUTO_TEST_CASE(a_lower_priority_rule_wins_when_the_higher_does_not_hold) {
-  engine e(rule_yaml("r.specific", "{status: 429, code: 1102}", 90) +
+  rule_engine e(rule_yaml("r.specific", "{status: 429, code: 1102}", 90) +
            rule_yaml("r.generic", "{status: 429}", 10));
   BOOST_TEST(e.classify(with_status(429, R"({"code": 1102})")) == "r.specific");
   BOOST_TEST(e.classify(with_status(429, R"({"code": 1302})")) == "r.generic");
 }
 
 BOOST_AUTO_TEST_CASE(unclassified_when_nothing_matches) {
-  engine e(rule_yaml("r.401", "{status: 401}") + rule_yaml("r.msg", "{message: {regex: 'quota'}}"));
+  rule_engine e(rule_yaml("r.401", "{status: 401}") + rule_yaml("r.msg", "{message: {regex: 'quota'}}"));
   BOOST_TEST(e.classify(with_status(500)) == "(unclassified)");
   BOOST_TEST(e.classify(transport) == "(unclassified)");
-  engine none(" []\n");
+  rule_engine none(" []\n");
   BOOST_TEST(none.rules().size() == 0);
   BOOST_TEST(none.classify(with_status(500)) == "(unclassified)");
 }
@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(unclassified_when_nothing_matches) {
 /// classify() must give exactly what the first matching rule of trace()
 /// (every rule, in priority order) gives: its status index may skip rules,
 /// never change the answer.
-void check_classify_agrees_with_trace(engine& e, const std::vector<std::string>& records) {
+void check_classify_agrees_with_trace(rule_engine& e, const std::vector<std::string>& records) {
   size_t failures = 0;
   for (const auto& rec : records) {
     e.norm().normalize_copy(rec, e.mutable_ev());
@@ -346,7 +346,7 @@ void check_classify_agrees_with_trace(engine& e, const std::vector<std::string>&
 }
 
 BOOST_AUTO_TEST_CASE(classify_skips_only_rules_whose_status_differs) {
-  engine e(rule_yaml("s.401", "{status: 401}", 90) +
+  rule_engine e(rule_yaml("s.401", "{status: 401}", 90) +
            rule_yaml("s.list", "{status: [429, 503], code: {not: 1102}}", 80) +
            rule_yaml("s.range", "{status: {range: [500, 599]}, message: {regex: 'gateway'}}", 70) +
            rule_yaml("s.text", R"({status: "400-404"})", 60) +
@@ -381,7 +381,7 @@ BOOST_AUTO_TEST_CASE(classify_skips_only_rules_whose_status_differs) {
 
 BOOST_AUTO_TEST_CASE(classify_agrees_with_trace_on_the_bundled_pack) {
   core::diagnostics problems;
-  engine e(cli::load_ruleset({}, false, problems));
+  rule_engine e(cli::load_ruleset({}, false, problems));
   std::vector<std::string> records;
   for (const char* file : {"tests/corpus/labelled.jsonl", "samples/api-2026-11-24.jsonl",
                            "samples/malformed.jsonl"}) {
@@ -411,7 +411,7 @@ BOOST_AUTO_TEST_CASE(user_rule_with_a_bundled_id_replaces_it) {
   core::diagnostics problems;
   auto bundled = cli::load_ruleset({}, false, problems);
   BOOST_TEST_REQUIRE(bundled != nullptr, dump(problems));
-  engine base(std::move(bundled));
+  rule_engine base(std::move(bundled));
   int bundled_index = base.index_of("rate_limit.requests");
   BOOST_TEST(base.rules().at(bundled_index).title != "Our own rate limit title");
 
@@ -434,7 +434,7 @@ BOOST_AUTO_TEST_CASE(user_rule_with_a_bundled_id_replaces_it) {
   BOOST_TEST(merged->digest() != base.rules().digest());
   BOOST_TEST(merged->sources().back() == path);
 
-  engine e(std::move(merged));
+  rule_engine e(std::move(merged));
   BOOST_TEST(e.holds("rate_limit.requests", with_status(429, R"({"code": 1302})")));
   BOOST_TEST(e.holds("rate_limit.requests", with_status(429)));
   BOOST_TEST(!e.holds("rate_limit.requests", with_status(200, R"({"code": 1302})")));
@@ -475,7 +475,7 @@ BOOST_AUTO_TEST_CASE(user_regexes_and_fields_keep_working_after_merge) {
         - {request: {body: {my_flag: true}}, response: {status: 502, headers: {X-Gateway-Reason: "quota"}}}
 )");
   core::diagnostics problems;
-  engine e(cli::load_ruleset({path}, false, problems));
+  rule_engine e(cli::load_ruleset({path}, false, problems));
   BOOST_TEST(e.classify(R"({"request": {"body": {"my_flag": true}}, "response": {"status": 502, "headers": {"x-gateway-reason": "upstream QUOTA hit"}}})") == "mine.custom");
   BOOST_TEST(e.classify(R"({"request": {"body": {"my_flag": true}}, "response": {"status": 502, "headers": {"x-gateway-reason": "no"}}})") != "mine.custom");
 }

@@ -22,7 +22,10 @@
 #include <vector>
 
 #include "analyzer/cli/config.hpp"
-#include "analyzer/cli/worker.hpp"
+#include "analyzer/engine/record_stage.hpp"
+#include "analyzer/engine/run_state.hpp"
+#include "analyzer/engine/sinks.hpp"
+#include "analyzer/engine/summary_build.hpp"
 #include "analyzer/event/event.hpp"
 #include "analyzer/ingest/byte_source.hpp"
 #include "analyzer/ingest/normalizer.hpp"
@@ -292,18 +295,25 @@ struct worker_result {
 inline worker_result run_worker(const std::vector<ingest::chunk>& chunks,
                                 size_t max_record_bytes = size_t{64} << 20,
                                 const rules::ruleset* rs = nullptr) {
-  cli::worker_config config;
-  config.rules = rs != nullptr ? rs : &empty_ruleset();
-  config.source_json = {report::json_quote("input"),
-                        report::json_quote("input-1"),
+  const rules::ruleset& rules = rs != nullptr ? *rs : empty_ruleset();
+  analyzer::engine::events_config events;
+  events.rules = &rules;
+  events.source_json = {report::json_quote("input"), report::json_quote("input-1"),
                         report::json_quote("input-2")};
-  config.write_events = true;
+  analyzer::engine::stage_config config;
+  config.rules = &rules;
   config.max_record_bytes = max_record_bytes;
-  cli::analyze_worker worker(config);
+  config.manifest_index = {0, 1, 2};
+  int causes = rules.cause_count();
+  config.sinks = {[causes] { return std::make_unique<analyzer::engine::aggregate_sink>(causes); },
+                  [&events] { return std::make_unique<analyzer::engine::events_sink>(events); }};
+  analyzer::engine::record_stage worker(config);
   std::string out;
   for (const auto& c : chunks) out += worker.process(c);
+  analyzer::engine::run_state state(analyzer::engine::cause_table(rules));
+  worker.finish(state);
   worker_result r;
-  r.agg = worker.result();
+  r.agg = state.agg;
   std::istringstream in(out);
   for (std::string line; std::getline(in, line);) {
     r.events.push_back(parse_event_line(line));
