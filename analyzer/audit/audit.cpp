@@ -197,7 +197,7 @@ void audit_sequential(const audit_shared& sh, audit_context& out) {
 /// Clients in parallel: each thread audits a contiguous range of client
 /// ranks into its own part; parts are added up in rank order.
 void audit_parallel(const audit_shared& sh, size_t threads, audit_context& out) {
-  memory_index mem(sh.store, sh.ord);
+  memory_index mem(sh.store, sh.ord, threads);
   auto n = static_cast<uint32_t>(sh.store.clients().size());
   std::vector<uint32_t> by_rank(n);
   for (uint32_t c = 0; c < n; ++c) by_rank[sh.ord.client_rank(c)] = c;

@@ -101,7 +101,7 @@ uint32_t fact_sink::client_of(const call_input& in) {
       v = core::trim(v.substr(7));
     }
     bool is_jwt = false;
-    if (auto iss = jwt_issuer(v, is_jwt)) {
+    if (auto iss = jwt_issuer_view(v, is_jwt)) {
       XXH128_hash_t ih = XXH3_128bits_withSeed(iss->data(), iss->size(), 4);
       if (const auth_slot* slot = issuer_cache_.find(ih.low64); slot != nullptr && slot->hi == ih.high64) {
         auth_cache_[h.low64] = {h.high64, slot->client};

@@ -104,7 +104,7 @@ class scanner {
     if (depth > 64) return false;
     ws();
     if (p_ == end_) return false;
-    std::string tmp;
+    std::string& tmp = tmp_;
     switch (*p_) {
       case '"': return string(tmp);
       case '{': {
@@ -177,22 +177,24 @@ class scanner {
 
   const char* p_;
   const char* end_;
+  std::string tmp_;  // skipped strings (reused)
 };
 
 /// The top-level object's last `iss` member if it is a string; false when
-/// the text is not one JSON object.
-bool issuer_of(std::string_view json, std::optional<std::string>& iss) {
+/// the text is not one JSON object. `key` and `value` are the caller's
+/// buffers (reused: no allocation per token once they have grown).
+bool issuer_of(std::string_view json, bool& has_iss, std::string& key, std::string& value) {
   scanner s(json);
+  has_iss = false;
   if (!s.eat('{')) return false;
-  std::string key, value;
   if (!s.eat('}')) {
     do {
       if (!s.string(key) || !s.eat(':')) return false;
       if (key == "iss" && s.peek('"')) {
         if (!s.string(value)) return false;
-        iss = value;
+        has_iss = true;
       } else {
-        if (key == "iss") iss.reset();
+        if (key == "iss") has_iss = false;
         if (!s.skip_value()) return false;
       }
     } while (s.eat(','));
@@ -201,9 +203,16 @@ bool issuer_of(std::string_view json, std::optional<std::string>& iss) {
   return s.at_end();
 }
 
+/// Per-thread buffers: a JWT per call is common, and decoding one should
+/// not allocate.
+struct jwt_buffers {
+  std::string last_header;  // the last valid header segment, as written
+  std::string decoded, key, value, ignored;
+};
+
 }  // namespace
 
-std::optional<std::string> jwt_issuer(std::string_view token, bool& is_jwt) {
+std::optional<std::string_view> jwt_issuer_view(std::string_view token, bool& is_jwt) {
   is_jwt = false;
   size_t a = token.find('.');
   if (a == std::string_view::npos || a == 0) return std::nullopt;
@@ -212,19 +221,28 @@ std::optional<std::string> jwt_issuer(std::string_view token, bool& is_jwt) {
   if (token.find('.', b + 1) != std::string_view::npos) return std::nullopt;
   // A client's tokens share their header segment: the last valid one is
   // remembered (per thread), so re-minted tokens decode only the payload.
-  thread_local std::string last_header;
+  thread_local jwt_buffers buf;
   std::string_view head = token.substr(0, a);
-  std::string header, payload;
-  std::optional<std::string> ignored, iss;
-  if (head != last_header) {
-    if (!b64url_decode(head, header) || !issuer_of(header, ignored)) return std::nullopt;
-    last_header.assign(head);
+  bool has_iss = false;
+  if (head != buf.last_header) {
+    if (!b64url_decode(head, buf.decoded) || !issuer_of(buf.decoded, has_iss, buf.key, buf.ignored)) {
+      return std::nullopt;
+    }
+    buf.last_header.assign(head);
   }
-  if (!b64url_decode(token.substr(a + 1, b - a - 1), payload) || !issuer_of(payload, iss)) {
+  if (!b64url_decode(token.substr(a + 1, b - a - 1), buf.decoded) ||
+      !issuer_of(buf.decoded, has_iss, buf.key, buf.value)) {
     return std::nullopt;
   }
   is_jwt = true;
-  return iss;
+  if (!has_iss) return std::nullopt;
+  return std::string_view(buf.value);
+}
+
+std::optional<std::string> jwt_issuer(std::string_view token, bool& is_jwt) {
+  auto iss = jwt_issuer_view(token, is_jwt);
+  if (!iss) return std::nullopt;
+  return std::string(*iss);
 }
 
 }  // namespace analyzer::audit

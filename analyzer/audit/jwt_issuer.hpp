@@ -13,4 +13,8 @@ namespace analyzer::audit {
 /// when it is not, or when its payload has no string `iss`.
 std::optional<std::string> jwt_issuer(std::string_view token, bool& is_jwt);
 
+/// The same without allocating: the view is valid on this thread until its
+/// next call.
+std::optional<std::string_view> jwt_issuer_view(std::string_view token, bool& is_jwt);
+
 }  // namespace analyzer::audit

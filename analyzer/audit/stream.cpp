@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <thread>
 
 #include "analyzer/audit/wire.hpp"
 
@@ -144,7 +145,7 @@ struct fact_stream::cursor {
   }
 };
 
-memory_index::memory_index(const fact_store& s, const order& ord)
+memory_index::memory_index(const fact_store& s, const order& ord, size_t threads)
     : store_(s), start_(s.clients().size() + 1, 0) {
   const auto& blocks = s.blocks();
   // Partition by client (a counting sort on the client's rank keeps each
@@ -163,37 +164,64 @@ memory_index::memory_index(const fact_store& s, const order& ord)
       index_[next[ord.client_rank(blocks[bi].facts[i].client)]++] = static_cast<uint32_t>(bi << 14 | i);
     }
   }
+  // Each partition is ordered on a compact copy of its keys (time and
+  // record hash, then the fact's position only for ties), so the sort
+  // reads contiguous memory instead of facts spread over the blocks;
+  // partitions are independent and sorted on `threads` threads. Stable, in
+  // memory order: the same order as a stable sort of the facts.
+  size_t parts = start_.size() - 1;
+  threads = std::max<size_t>(1, std::min(threads, parts));
+  auto sort_range = [&](size_t c_first, size_t c_last) {
+    std::vector<sort_key> keys;
+    for (size_t c = c_first; c < c_last; ++c) sort_partition(ord, c, keys);
+  };
+  if (threads == 1) {
+    sort_range(0, parts);
+    return;
+  }
+  // Ranges of about equal facts.
+  std::vector<size_t> cut{0};
+  size_t per = (n + threads - 1) / threads;
+  for (size_t c = 0; c < parts; ++c) {
+    if (start_[c + 1] >= per * cut.size() && cut.size() < threads) cut.push_back(c + 1);
+  }
+  if (cut.back() != parts) cut.push_back(parts);
+  std::vector<std::thread> pool;
+  for (size_t i = 0; i + 1 < cut.size(); ++i) {
+    pool.emplace_back([&, i] { sort_range(cut[i], cut[i + 1]); });
+  }
+  for (auto& t : pool) t.join();
+}
+
+void memory_index::sort_partition(const order& ord, size_t c, std::vector<sort_key>& keys) {
+  const auto& blocks = store_.blocks();
   auto fact_at = [&](uint32_t k) -> const call_fact& {
     return blocks[k >> 14].facts[k & 0x3fff];
   };
-  auto cmp = [&](uint32_t a, uint32_t b) { return ord.before(fact_at(a), fact_at(b)); };
-  for (size_t c = 0; c + 1 < start_.size(); ++c) {
-    auto first = index_.begin() + static_cast<std::ptrdiff_t>(start_[c]);
-    auto last = index_.begin() + static_cast<std::ptrdiff_t>(start_[c + 1]);
-    if (std::is_sorted(first, last, cmp)) continue;
-    // Each worker's facts of a client are in time order, and a store holds
-    // its workers' blocks one after the other: a partition is a few sorted
-    // runs. Merge them (stable, so the same result as a sort); many runs
-    // (an unordered log): sort.
-    std::vector<std::ptrdiff_t> bounds{0};
-    for (auto it = first + 1; it < last && bounds.size() <= 64; ++it) {
-      if (cmp(*it, *(it - 1))) bounds.push_back(it - first);
-    }
-    if (bounds.size() > 64) {
-      std::stable_sort(first, last, cmp);
-      continue;
-    }
-    bounds.push_back(last - first);
-    while (bounds.size() > 2) {
-      std::vector<std::ptrdiff_t> merged{0};
-      for (size_t i = 0; i + 2 < bounds.size(); i += 2) {
-        std::inplace_merge(first + bounds[i], first + bounds[i + 1], first + bounds[i + 2], cmp);
-        merged.push_back(bounds[i + 2]);
-      }
-      if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
-      bounds = std::move(merged);
+  auto first = index_.begin() + static_cast<std::ptrdiff_t>(start_[c]);
+  auto last = index_.begin() + static_cast<std::ptrdiff_t>(start_[c + 1]);
+  if (last - first < 2) return;
+  keys.clear();
+  bool sorted = true;
+  for (auto it = first; it != last; ++it) {
+    const call_fact& f = fact_at(*it);
+    keys.push_back({f.ts_ms, f.content_hash, *it});
+    if (sorted && keys.size() > 1) {
+      const sort_key& x = keys[keys.size() - 2];
+      const sort_key& y = keys.back();
+      sorted = x.ts < y.ts || (x.ts == y.ts && (x.hash < y.hash || (x.hash == y.hash &&
+                                                !ord.before_where(fact_at(y.index).where,
+                                                                  fact_at(x.index).where))));
     }
   }
+  if (sorted) return;
+  // One partition is one client's: the client's rank is equal throughout.
+  std::stable_sort(keys.begin(), keys.end(), [&](const sort_key& x, const sort_key& y) {
+    if (x.ts != y.ts) return x.ts < y.ts;
+    if (x.hash != y.hash) return x.hash < y.hash;
+    return ord.before_where(fact_at(x.index).where, fact_at(y.index).where);
+  });
+  for (size_t i = 0; i < keys.size(); ++i) first[static_cast<std::ptrdiff_t>(i)] = keys[i].index;
 }
 
 void memory_index::item(size_t pos, size_t limit, stream_item& out) const {

@@ -43,7 +43,8 @@ struct stream_item {
 /// can read partitions at once.
 class memory_index {
  public:
-  memory_index(const fact_store& s, const order& ord);
+  /// Partitions are ordered on up to `threads` threads.
+  memory_index(const fact_store& s, const order& ord, size_t threads = 1);
   size_t size() const { return index_.size(); }
   /// Positions of the partition of the client with rank `rank`.
   size_t begin(uint32_t rank) const { return start_[rank]; }
@@ -52,6 +53,13 @@ class memory_index {
   void item(size_t pos, size_t limit, stream_item& out) const;
 
  private:
+  struct sort_key {
+    int64_t ts;
+    uint64_t hash;
+    uint32_t index;
+  };
+  void sort_partition(const order& ord, size_t c, std::vector<sort_key>& keys);
+
   const fact_store& store_;
   std::vector<uint32_t> index_;  // (block << 14 | index)
   std::vector<size_t> start_;    // per client rank, and the end
