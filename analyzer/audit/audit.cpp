@@ -159,11 +159,12 @@ void audit_context::absorb(audit_context&& part) {
 namespace {
 
 /// Audits the clients of the ranks [first, last) of an in-memory store.
-void audit_ranks(const audit_shared& sh, const memory_index& mem,
+void audit_ranks(const audit_shared& sh, memory_index& mem,
                  const std::vector<uint32_t>& by_rank, uint32_t first, uint32_t last,
                  audit_context& out) {
   for (uint32_t r = first; r < last; ++r) {
     client_audit a(out, by_rank[r]);
+    mem.order_partition(sh.ord, r);
     fact_stream stream(sh.store, sh.ord, mem, mem.begin(r), mem.end(r));
     stream_item it;
     while (stream.next(it)) a.add(it);
@@ -197,7 +198,7 @@ void audit_sequential(const audit_shared& sh, audit_context& out) {
 /// Clients in parallel: each thread audits a contiguous range of client
 /// ranks into its own part; parts are added up in rank order.
 void audit_parallel(const audit_shared& sh, size_t threads, audit_context& out) {
-  memory_index mem(sh.store, sh.ord, threads);
+  memory_index mem(sh.store, sh.ord, true);
   auto n = static_cast<uint32_t>(sh.store.clients().size());
   std::vector<uint32_t> by_rank(n);
   for (uint32_t c = 0; c < n; ++c) by_rank[sh.ord.client_rank(c)] = c;

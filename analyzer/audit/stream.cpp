@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <thread>
 
 #include "analyzer/audit/wire.hpp"
 
@@ -145,7 +144,7 @@ struct fact_stream::cursor {
   }
 };
 
-memory_index::memory_index(const fact_store& s, const order& ord, size_t threads)
+memory_index::memory_index(const fact_store& s, const order& ord, bool deferred)
     : store_(s), start_(s.clients().size() + 1, 0) {
   const auto& blocks = s.blocks();
   // Partition by client (a counting sort on the client's rank keeps each
@@ -166,31 +165,19 @@ memory_index::memory_index(const fact_store& s, const order& ord, size_t threads
   }
   // Each partition is ordered on a compact copy of its keys (time and
   // record hash, then the fact's position only for ties), so the sort
-  // reads contiguous memory instead of facts spread over the blocks;
-  // partitions are independent and sorted on `threads` threads. Stable, in
-  // memory order: the same order as a stable sort of the facts.
-  size_t parts = start_.size() - 1;
-  threads = std::max<size_t>(1, std::min(threads, parts));
-  auto sort_range = [&](size_t c_first, size_t c_last) {
-    std::vector<sort_key> keys;
-    for (size_t c = c_first; c < c_last; ++c) sort_partition(ord, c, keys);
-  };
-  if (threads == 1) {
-    sort_range(0, parts);
-    return;
-  }
-  // Ranges of about equal facts.
-  std::vector<size_t> cut{0};
-  size_t per = (n + threads - 1) / threads;
-  for (size_t c = 0; c < parts; ++c) {
-    if (start_[c + 1] >= per * cut.size() && cut.size() < threads) cut.push_back(c + 1);
-  }
-  if (cut.back() != parts) cut.push_back(parts);
-  std::vector<std::thread> pool;
-  for (size_t i = 0; i + 1 < cut.size(); ++i) {
-    pool.emplace_back([&, i] { sort_range(cut[i], cut[i + 1]); });
-  }
-  for (auto& t : pool) t.join();
+  // reads contiguous memory instead of facts spread over the blocks.
+  // Stable, in memory order: the same order as a stable sort of the facts.
+  // Deferred: the audit orders each partition on its own thread just
+  // before reading it, while its facts are still in the cache.
+  if (deferred) return;
+  std::vector<sort_key> keys;
+  for (size_t c = 0; c + 1 < start_.size(); ++c) sort_partition(ord, c, keys);
+}
+
+void memory_index::order_partition(const order& ord, uint32_t rank) {
+  thread_local std::vector<sort_key> keys;
+  sort_partition(ord, rank, keys);
+  if (keys.capacity() > (size_t{1} << 16)) std::vector<sort_key>().swap(keys);  // do not keep a large one
 }
 
 void memory_index::sort_partition(const order& ord, size_t c, std::vector<sort_key>& keys) {

@@ -43,8 +43,12 @@ struct stream_item {
 /// can read partitions at once.
 class memory_index {
  public:
-  /// Partitions are ordered on up to `threads` threads.
-  memory_index(const fact_store& s, const order& ord, size_t threads = 1);
+  /// `deferred`: partitions are left in memory order until
+  /// order_partition() (each exactly once, before it is read).
+  memory_index(const fact_store& s, const order& ord, bool deferred = false);
+  /// Orders the partition of rank `rank` (deferred indexes); partitions
+  /// may be ordered on different threads at once.
+  void order_partition(const order& ord, uint32_t rank);
   size_t size() const { return index_.size(); }
   /// Positions of the partition of the client with rank `rank`.
   size_t begin(uint32_t rank) const { return start_[rank]; }
