@@ -165,6 +165,7 @@ void audit_ranks(const audit_shared& sh, memory_index& mem,
   for (uint32_t r = first; r < last; ++r) {
     client_audit a(out, by_rank[r]);
     mem.order_partition(sh.ord, r);
+    a.reserve(mem.end(r) - mem.begin(r));
     fact_stream stream(sh.store, sh.ord, mem, mem.begin(r), mem.end(r));
     stream_item it;
     while (stream.next(it)) a.add(it);

@@ -82,6 +82,12 @@ class flat_map {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  /// Room for `n` keys without growing (the slots are rehashed once).
+  void reserve(size_t n) {
+    size_t cap = 16;
+    while ((n + 1) * 10 > cap * 7) cap *= 2;
+    if (cap > slots_.size()) rehash(cap);
+  }
   void clear() {
     slots_.clear();
     state_.clear();
@@ -108,7 +114,10 @@ class flat_map {
   }
 
   void grow() {
-    size_t cap = slots_.empty() ? 16 : (size_ * 10 > slots_.size() * 3 ? slots_.size() * 2 : slots_.size());
+    rehash(slots_.empty() ? 16 : (size_ * 10 > slots_.size() * 3 ? slots_.size() * 2 : slots_.size()));
+  }
+
+  void rehash(size_t cap) {
     std::vector<std::pair<uint64_t, V>> old_slots(cap);
     std::vector<uint8_t> old_state(cap, vacant);
     old_slots.swap(slots_);

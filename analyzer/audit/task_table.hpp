@@ -50,6 +50,12 @@ class task_table {
   /// logs. False when no created task has that name.
   bool callback(uint64_t name, point at, task_state state, uint16_t cause);
 
+  /// Room for `n` tasks (a hint: the number of the client's facts).
+  void reserve(size_t n) {
+    tasks_.reserve(n);
+    names_.reserve(n);
+  }
+
   const std::vector<task_rec>& tasks() const { return tasks_; }
   /// Where each query of `t` is (keep_marks only).
   std::span<const uint64_t> queries_of(const task_rec& t) const;
