@@ -72,7 +72,6 @@ void write_position(json_writer& w, const summary& s, uint32_t source, int64_t l
 }
 
 void write_inputs(json_writer& w, const summary& s) {
-  const auto& agg = *s.agg;
   w.key("inputs").begin_array();
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
