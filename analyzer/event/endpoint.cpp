@@ -76,11 +76,17 @@ bool is_id_segment(std::string_view s) {
   }
   if (digits == s.size()) return true;
   if (s.size() == 36 && is_uuid(s)) return true;
+  if (s.size() < 16 || letters == 0) return false;
   // Long tokens mixing letters and digits are ids (Kling task ids are
   // numeric or base64-like), but lower-case words with a digit here and
   // there are endpoint names: multi-image2video, text2video.
-  bool id_like = upper > 0 || digits * 4 >= s.size();
-  return s.size() >= 16 && digits > 0 && letters > 0 && id_like;
+  if (digits > 0) return upper > 0 || digits * 4 >= s.size();
+  // A base64-like id may have no digit at all (one in 30 of Kling's 22-byte
+  // ids): letters of both cases, each at least a quarter of them. Names, even
+  // camelCase ones (generateVideoFromImage, AVeryLongEndpointName), are
+  // mostly one case.
+  size_t lower = letters - upper;
+  return upper * 4 >= letters && lower * 4 >= letters;
 }
 }  // namespace
 

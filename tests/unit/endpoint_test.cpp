@@ -63,6 +63,9 @@ const fold_case folds[] = {
     {"/v1/videos/text2video/CjhMfGdnXAoAAAAAAB2Ytw",
      "/v1/videos/text2video/{id}"},
     {"/tasks/tv_01ZA9XM2GSRPM5058HFV4D2W30", "/tasks/{id}"},
+    // ...or of letters alone, in both cases (no digit in 22 characters).
+    {"/v1/videos/text2video/CjzkstoqNFEASzvIljnqoY", "/v1/videos/text2video/{id}"},
+    {"/v1/videos/text2video/CjzZhaX_aAxwpIMppjboVv", "/v1/videos/text2video/{id}"},
     {"/v1/videos/text2video/8f3a9c0e1b2d4f6a", "/v1/videos/text2video/{id}"},
     {"/v1/videos/text2video/8f3a9c0e-1b2d-4f6a", "/v1/videos/text2video/{id}"},
     // UUIDs.
@@ -80,6 +83,8 @@ const fold_case folds[] = {
     {"/image-to-video/kling-2.6", "/image-to-video/kling-2.6"},
     {"/v1/videos/lip-sync", "/v1/videos/lip-sync"},
     {"/v1/images/kolors-virtual-try-on", "/v1/images/kolors-virtual-try-on"},
+    {"/v1/videos/generateVideoFromImage", "/v1/videos/generateVideoFromImage"},
+    {"/v1/videos/AVeryLongEndpointName", "/v1/videos/AVeryLongEndpointName"},
     {"/tasks", "/tasks"},
     {"/", "/"},
     {"", "/"},
