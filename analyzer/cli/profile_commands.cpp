@@ -98,6 +98,11 @@ std::string value_text(const event::field_value& v) {
     case event::field_value::kind::boolean: return v.boolean ? "true" : "false";
     case event::field_value::kind::number: return fmt::format("{}", v.number);
     case event::field_value::kind::text: return std::string(v.text);
+    case event::field_value::kind::list: {
+      std::string out = "[";
+      for (const auto& item : v.items) out += (out.size() > 1 ? ", " : "") + value_text(item);
+      return out + "]";
+    }
   }
   return "null";
 }

@@ -112,18 +112,9 @@ bool is_diff_condition(std::string_view text) {
 std::optional<diff_condition> parse_diff_condition(std::string_view text, std::string& error) {
   diff_condition c;
   c.text = std::string(core::trim(text));
-  std::string_view all = c.text;
-  if (all.empty()) {
-    error = "empty condition";
-    return std::nullopt;
-  }
-  size_t at = all.find_first_of(op_chars);
-  if (at == std::string_view::npos) {
-    error = "no comparison: use one of >, >=, <, <=, == followed by a number";
-    return std::nullopt;
-  }
-  std::string_view rest = all.substr(at);
-  if (!parse_subject(core::trim(all.substr(0, at)), c, error) || !parse_operator(rest, c.op, error)) {
+  std::string_view subject, rest;
+  if (!split_condition(c.text, subject, rest, error) || !parse_subject(subject, c, error) ||
+      !parse_operator(rest, c.op, error)) {
     return std::nullopt;
   }
   bool ok = c.metric == diff_metric::cause_state ? parse_state(rest, c, error)

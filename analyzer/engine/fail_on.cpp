@@ -147,6 +147,22 @@ double count_of(const std::vector<report::category_row>& categories, std::string
 
 }  // namespace
 
+bool split_condition(std::string_view condition, std::string_view& subject,
+                     std::string_view& rest, std::string& error) {
+  if (condition.empty()) {
+    error = "empty condition";
+    return false;
+  }
+  size_t at = condition.find_first_of(op_chars);
+  if (at == std::string_view::npos) {
+    error = fmt::format("no comparison: {} followed by a number", op_help);
+    return false;
+  }
+  subject = core::trim(condition.substr(0, at));
+  rest = condition.substr(at);
+  return true;
+}
+
 bool parse_operator(std::string_view& rest, gate_op& op, std::string& error) {
   for (const auto& t : ops) {
     if (rest.substr(0, t.text.size()) != t.text) continue;
@@ -173,19 +189,9 @@ bool plain_number(std::string_view s) {
 std::optional<fail_on_condition> parse_fail_on(std::string_view text, std::string& error) {
   fail_on_condition c;
   c.text = std::string(core::trim(text));
-  std::string_view all = c.text;
-  if (all.empty()) {
-    error = "empty condition";
-    return std::nullopt;
-  }
-  size_t at = all.find_first_of(op_chars);
-  if (at == std::string_view::npos) {
-    error = fmt::format("no comparison: {} followed by a number", op_help);
-    return std::nullopt;
-  }
-  std::string_view rest = all.substr(at);
-  if (!parse_subject(core::trim(all.substr(0, at)), c, error) || !parse_operator(rest, c.op, error) ||
-      !parse_threshold(rest, c, error)) {
+  std::string_view subject, rest;
+  if (!split_condition(c.text, subject, rest, error) || !parse_subject(subject, c, error) ||
+      !parse_operator(rest, c.op, error) || !parse_threshold(rest, c, error)) {
     return std::nullopt;
   }
   return c;

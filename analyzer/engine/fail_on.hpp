@@ -45,6 +45,11 @@ struct fail_on_condition {
 /// wrong, without the condition itself) when it is invalid.
 std::optional<fail_on_condition> parse_fail_on(std::string_view text, std::string& error);
 
+/// A condition split at its first operator character: the subject before
+/// it (trimmed) and the rest from the operator on. False, with `error`, for
+/// an empty condition or one with no operator (also the diff's conditions).
+bool split_condition(std::string_view condition, std::string_view& subject,
+                     std::string_view& rest, std::string& error);
 /// Reads the operator at the start of `rest` and removes it (also for the
 /// diff's conditions, engine/diff_gate.hpp: the same operators, the same
 /// errors).

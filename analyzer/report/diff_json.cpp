@@ -15,12 +15,7 @@ void optional_number(json_writer& w, std::string_view key, const std::optional<d
 
 void write_side(json_writer& w, std::string_view key, const diff_side& s) {
   w.key(key).begin_object().field("source", s.name).field("tool_version", s.tool_version);
-  w.key("window").begin_object();
-  w.key("first").time(s.first_ms);
-  w.key("last").time(s.last_ms);
-  w.key("since").time(s.since_ms);
-  w.key("until").time(s.until_ms);
-  w.end_object();
+  write_window(w, s.first_ms, s.last_ms, s.since_ms, s.until_ms);
   w.field("inputs", s.inputs).field("records", s.records).field("ok", s.ok)
       .field("failures", s.failures).field("malformed", s.malformed)
       .field("failure_rate", s.failure_rate())
@@ -46,13 +41,7 @@ void write_example(json_writer& w, const diff_example& ex) {
   ex.line >= 0 ? w.value(ex.line) : w.null();
   w.key("entry");
   ex.entry >= 0 ? w.value(ex.entry) : w.null();
-  w.key("ts").time(ex.ts_ms);
-  w.key("status");
-  ex.status > 0 ? w.value(ex.status) : w.null();
-  w.key("code");
-  ex.code ? w.value(*ex.code) : w.null();
-  w.field("endpoint", ex.endpoint).field("request_id", ex.request_id)
-      .field("message", ex.message).end_object();
+  write_call_fields(w, ex);
 }
 
 void write_row(json_writer& w, const diff_row& r, bool cause) {

@@ -13,18 +13,6 @@ namespace analyzer::report {
 
 namespace {
 
-std::string code(std::string_view text) {
-  if (text.empty() || text.find_first_of("`|\n\r") != std::string_view::npos) {
-    return markdown_escape(text);
-  }
-  return fmt::format("`{}`", text);
-}
-
-std::string rich(std::string_view s) {
-  return with_code_spans(s, [](std::string_view t) { return markdown_escape(t); },
-                         [](std::string_view t) { return code(t); });
-}
-
 std::string p_cell(const diff_row& r) {
   if (!r.p_value) return "-";
   return *r.p_value < 0.0001 ? std::string("<0.0001") : fmt::format("{:.4f}", *r.p_value);
@@ -49,7 +37,7 @@ void gate(std::string& out, const diff_result& d) {
     std::string value = !g.text.empty() ? g.text
                         : g.number      ? fmt::format("{:g}", *g.number)
                                         : std::string("∞");
-    out += fmt::format("| {} | {} | {} |\n", code(g.condition), value,
+    out += fmt::format("| {} | {} | {} |\n", markdown_code(g.condition), value,
                        g.met ? "**met: the run fails**" : "not met");
   }
   out += "\n";
@@ -61,17 +49,17 @@ void new_causes(std::string& out, const diff_result& d) {
   out += fmt::format("## New causes ({})\n\nNot seen in BASE.\n\n", n);
   for (const auto& r : d.rows(diff_dimension::causes)) {
     if (r.state != diff_state::new_) continue;
-    out += fmt::format("### {} — {} ({})\n\n", code(r.id), count_of(r.current.count, "failure"),
+    out += fmt::format("### {} — {} ({})\n\n", markdown_code(r.id), count_of(r.current.count, "failure"),
                        rate_text(r.current.rate));
-    if (!r.title.empty()) out += rich(r.title) + "\n\n";
+    if (!r.title.empty()) out += markdown_rich(r.title) + "\n\n";
     out += fmt::format("- First seen {} UTC, last seen {} UTC\n", utc_seconds(r.first_seen),
                        utc_seconds(r.last_seen));
-    for (const auto& f : r.fixes) out += "- Fix: " + rich(f) + "\n";
+    for (const auto& f : r.fixes) out += "- Fix: " + markdown_rich(f) + "\n";
     if (r.example) {
       const auto& ex = *r.example;
       std::string where = ex.line >= 0 ? fmt::format("{}:{}", ex.source, ex.line)
                                        : fmt::format("{}#{}", ex.source, ex.entry);
-      out += fmt::format("- Example: {}", code(log_text(where)));
+      out += fmt::format("- Example: {}", markdown_code(log_text(where)));
       if (!ex.message.empty()) out += " — " + markdown_escape(core::shorten(ex.message, 120));
       out += "\n";
     }
@@ -89,7 +77,7 @@ void change_table(std::string& out, const diff_result& d, diff_dimension dim,
     if (!wanted) continue;
     ++n;
     rows += fmt::format("| {} | {} | {} → {} | {} → {} | {} | {} |\n",
-                        dim == diff_dimension::causes ? code(r.id)
+                        dim == diff_dimension::causes ? markdown_code(r.id)
                                                       : markdown_escape(diff_key_label(dim, r.id)),
                         name_of(r.state), group_thousands(r.base.count),
                         group_thousands(r.current.count), rate_text(r.base.rate),
@@ -129,7 +117,7 @@ std::string write_diff_markdown(const diff_result& d) {
   sides(out, d);
   body(out, d);
   out += fmt::format("---\nkling-triage {} · BASE rules {} · CURRENT rules {}\n", d.tool_version,
-                     code(d.base.rules_digest), code(d.current.rules_digest));
+                     markdown_code(d.base.rules_digest), markdown_code(d.current.rules_digest));
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "analyzer/core/text.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/report/diff.hpp"
+#include "analyzer/report/ansi_style.hpp"
 #include "analyzer/report/report_text.hpp"
 
 namespace analyzer::report {
@@ -23,17 +24,7 @@ constexpr size_t text_width = 100;
 /// filter's escaping (its colours are escape sequences).
 std::string show(std::string_view s) { return core::printable(s); }
 
-struct style {
-  bool on;
-  std::string bold(std::string_view s) const { return wrap("1", s); }
-  std::string dim(std::string_view s) const { return wrap("2", s); }
-  std::string red(std::string_view s) const { return wrap("31", s); }
-  std::string yellow(std::string_view s) const { return wrap("33", s); }
-  std::string green(std::string_view s) const { return wrap("32", s); }
-  std::string wrap(std::string_view code, std::string_view s) const {
-    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : std::string(s);
-  }
-};
+using style = ansi_style;
 
 /// `text` in lines of at most `text_width` columns, each but the first
 /// indented by `indent` (the first continues a line `used` long).

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analyzer/core/text.hpp"
+#include "analyzer/report/report_text.hpp"
 
 namespace analyzer::report {
 
@@ -56,6 +57,18 @@ std::string markdown_escape(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string markdown_code(std::string_view text) {
+  if (text.empty() || text.find_first_of("`|\n\r") != std::string_view::npos) {
+    return markdown_escape(text);
+  }
+  return fmt::format("`{}`", text);
+}
+
+std::string markdown_rich(std::string_view s) {
+  return with_code_spans(s, [](std::string_view t) { return markdown_escape(t); },
+                         [](std::string_view t) { return markdown_code(t); });
 }
 
 }  // namespace analyzer::report

@@ -18,5 +18,11 @@ std::string html_escape(std::string_view s);
 /// Escapes Markdown table-cell text: pipes, backslashes, newlines, control
 /// characters (`\x1b`), and characters that would start emphasis or code.
 std::string markdown_escape(std::string_view s);
+/// `text` as a Markdown code span when it can be one inside a table, else
+/// escaped.
+std::string markdown_code(std::string_view text);
+/// Rule text (titles, fixes) for Markdown: its `code spans` kept, everything
+/// else escaped.
+std::string markdown_rich(std::string_view s);
 
 }  // namespace analyzer::report

@@ -72,7 +72,6 @@ void write_position(json_writer& w, const summary& s, uint32_t source, int64_t l
 }
 
 void write_inputs(json_writer& w, const summary& s) {
-  const auto& agg = *s.agg;
   w.key("inputs").begin_array();
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     const input_info& in = s.inputs[i];
@@ -106,13 +105,7 @@ void write_inputs(json_writer& w, const summary& s) {
 void write_example(json_writer& w, const summary& s, const aggregate::example& ex) {
   w.begin_object().field("source", source_of(s, ex.key.source));
   write_position(w, s, ex.key.source, ex.line, ex.entry);
-  w.key("ts").time(ex.ts_ms);
-  w.key("status");
-  ex.status > 0 ? w.value(ex.status) : w.null();
-  w.key("code");
-  ex.code ? w.value(*ex.code) : w.null();
-  w.field("endpoint", ex.endpoint).field("request_id", ex.request_id)
-      .field("message", ex.message).end_object();
+  write_call_fields(w, ex);
 }
 
 /// Unclassified failures by message template: the most frequent, each with
@@ -227,12 +220,7 @@ std::string write_json(const summary& s) {
   w.key("tool").begin_object().field("name", "kling-triage").field("version", s.tool_version).end_object();
   w.key("rules").begin_object().field("count", s.rule_count).field("digest", s.rules_digest).end_object();
   write_inputs(w, s);
-  w.key("window").begin_object();
-  w.key("first").time(agg.first_ts);
-  w.key("last").time(agg.last_ts);
-  w.key("since").time(s.since_ms);
-  w.key("until").time(s.until_ms);
-  w.end_object();
+  write_window(w, agg.first_ts, agg.last_ts, s.since_ms, s.until_ms);
   w.key("totals").begin_object()
       .field("records", agg.records)
       .field("ok", agg.ok)

@@ -45,4 +45,31 @@ class json_writer {
   int indent_;
 };
 
+/// The fields an example of a call shows after where it comes from (the
+/// report's examples and the diff's): ts, status (null for no response),
+/// code, endpoint, request_id, message; then closes the example's object.
+template <typename Example>
+void write_call_fields(json_writer& w, const Example& ex) {
+  w.key("ts").time(ex.ts_ms);
+  w.key("status");
+  ex.status > 0 ? w.value(ex.status) : w.null();
+  w.key("code");
+  ex.code ? w.value(*ex.code) : w.null();
+  w.field("endpoint", ex.endpoint).field("request_id", ex.request_id)
+      .field("message", ex.message).end_object();
+}
+
+/// A run's "window": its first and last record times and its --since and
+/// --until bounds (null when there are none).
+inline void write_window(json_writer& w, const std::optional<int64_t>& first,
+                         const std::optional<int64_t>& last, const std::optional<int64_t>& since,
+                         const std::optional<int64_t>& until) {
+  w.key("window").begin_object();
+  w.key("first").time(first);
+  w.key("last").time(last);
+  w.key("since").time(since);
+  w.key("until").time(until);
+  w.end_object();
+}
+
 }  // namespace analyzer::report

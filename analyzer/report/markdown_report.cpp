@@ -20,20 +20,6 @@ namespace {
 constexpr size_t max_rows = 20;
 constexpr long max_timeline_rows = 48;
 
-/// `text` as a code span when it can be one inside a table, else escaped.
-std::string code(std::string_view text) {
-  if (text.empty() || text.find_first_of("`|\n\r") != std::string_view::npos) {
-    return markdown_escape(text);
-  }
-  return fmt::format("`{}`", text);
-}
-
-/// Rule text with its `code spans` kept and everything else escaped.
-std::string rich(std::string_view s) {
-  return with_code_spans(s, [](std::string_view t) { return markdown_escape(t); },
-                         [](std::string_view t) { return code(t); });
-}
-
 void header(std::string& out, const summary& s) {
   const auto& a = *s.agg;
   out += "# Kling API calls: triage report\n\n";
@@ -45,7 +31,7 @@ void header(std::string& out, const summary& s) {
   out += fmt::format("**{} of {} calls failed ({}).**", group_thousands(a.failures),
                      group_thousands(a.records), percent_of(a.failures, a.records));
   if (!s.causes.empty()) {
-    out += fmt::format(" Top cause: {} ({}).", code(s.causes.front().id),
+    out += fmt::format(" Top cause: {} ({}).", markdown_code(s.causes.front().id),
                        count_of(s.causes.front().stats->count, "failure"));
   }
   out += s.incidents.empty() ? std::string(" No incident window.")
@@ -70,7 +56,7 @@ void gate(std::string& out, const summary& s) {
   if (s.gate.empty()) return;
   out += "\n## --fail-on conditions\n\n| Condition | Measured | Result |\n|---|---:|---|\n";
   for (const auto& g : s.gate) {
-    out += fmt::format("| {} | {:g} | {} |\n", code(g.condition), g.value,
+    out += fmt::format("| {} | {:g} | {} |\n", markdown_code(g.condition), g.value,
                        g.met ? "**met: the run fails**" : "not met");
   }
 }
@@ -99,7 +85,7 @@ void incidents(std::string& out, const summary& s) {
     const incident& inc = s.incidents[i];
     std::string causes;
     for (const auto& [id, n] : inc.top_causes) {
-      causes += fmt::format("{}{} {}", causes.empty() ? "" : ", ", code(id), n);
+      causes += fmt::format("{}{} {}", causes.empty() ? "" : ", ", markdown_code(id), n);
     }
     out += fmt::format("| {} | {} | {} | {} | {} ({}) | {} | {} |\n", i + 1,
                        window_text(inc.start_ms, inc.end_ms),
@@ -165,9 +151,9 @@ void examples(std::string& out, const summary& s, const aggregate::cause_stats& 
          "|---|---|---:|---:|---|---|\n";
   for (const auto& ex : st.examples) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} |\n",
-                       code(record_position(s, ex.key.source, ex.line, ex.entry)),
+                       markdown_code(record_position(s, ex.key.source, ex.line, ex.entry)),
                        utc_seconds(ex.ts_ms), ex.status > 0 ? fmt::format("{}", ex.status) : "none",
-                       ex.code ? fmt::format("{}", *ex.code) : "-", code(log_text(ex.endpoint)),
+                       ex.code ? fmt::format("{}", *ex.code) : "-", markdown_code(log_text(ex.endpoint)),
                        ex.message.empty() ? "-" : markdown_escape(log_text(ex.message)));
   }
 }
@@ -184,16 +170,16 @@ std::string count_list(const M& m) {
 
 void cause(std::string& out, const summary& s, size_t rank, const cause_row& c) {
   const auto& st = *c.stats;
-  out += fmt::format("\n### {}. {}: {} ({})\n\n{}\n\n", rank, code(c.id),
+  out += fmt::format("\n### {}. {}: {} ({})\n\n{}\n\n", rank, markdown_code(c.id),
                      count_of(st.count, "failure"), percent_of(st.count, s.agg->failures),
-                     rich(c.title));
+                     markdown_rich(c.title));
   out += fmt::format("- Category: {} · retry: **{}** ({})\n", markdown_escape(c.category),
                      markdown_escape(c.retryable), retryable_meaning(c.retryable));
   out += fmt::format("- Seen {} → {} UTC · statuses {} · codes {}\n", utc_seconds(st.first_seen),
                      utc_seconds(st.last_seen), count_list(st.statuses), count_list(st.codes));
   if (!c.docs.empty()) out += "- Docs: " + markdown_escape(c.docs) + "\n";
   out += "\nWhat to do:\n\n";
-  for (const auto& f : c.fixes) out += "- " + rich(f) + "\n";
+  for (const auto& f : c.fixes) out += "- " + markdown_rich(f) + "\n";
   examples(out, s, st);
 }
 
@@ -208,9 +194,9 @@ void causes(std::string& out, const summary& s) {
          "|---|---|---:|---:|---|---|\n";
   for (size_t i = detailed_causes; i < s.causes.size(); ++i) {
     const cause_row& c = s.causes[i];
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", code(c.id), markdown_escape(c.category),
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", markdown_code(c.id), markdown_escape(c.category),
                        group_thousands(c.stats->count), percent_of(c.stats->count, s.agg->failures),
-                       markdown_escape(c.retryable), rich(c.title));
+                       markdown_escape(c.retryable), markdown_rich(c.title));
   }
 }
 
@@ -227,10 +213,10 @@ void unexplained(std::string& out, const summary& s) {
     std::string where;
     if (r.stats->earliest) {
       const auto& ex = *r.stats->earliest;
-      where = code(record_position(s, ex.key.source, ex.line, ex.entry));
+      where = markdown_code(record_position(s, ex.key.source, ex.line, ex.entry));
     }
     out += fmt::format("| {} | {} | {} | {} | {} |\n", group_thousands(r.stats->count),
-                       code(template_text(r)), markdown_escape(status_counts(*r.stats)),
+                       markdown_code(template_text(r)), markdown_escape(status_counts(*r.stats)),
                        markdown_escape(code_counts(*r.stats)), where);
   }
   if (int64_t rest = unlisted_failures(u); rest > 0) {
@@ -244,7 +230,7 @@ void breakdown(std::string& out, std::string_view title, std::string_view key_na
   out += fmt::format("\n### {}\n\n| {} | Calls | Failures | Failure rate |\n|---|---:|---:|---:|\n",
                      title, key_name);
   for (size_t i = 0; i < rows.size() && i < max_rows; ++i) {
-    out += fmt::format("| {} | {} | {} | {} |\n", code(log_text(rows[i].key)),
+    out += fmt::format("| {} | {} | {} | {} |\n", markdown_code(log_text(rows[i].key)),
                        group_thousands(rows[i].records), group_thousands(rows[i].failures),
                        percent_of(rows[i].failures, rows[i].records));
   }
@@ -286,7 +272,7 @@ void inputs(std::string& out, const summary& s) {
     std::string errors;
     for (const auto& e : in.errors) errors += (errors.empty() ? "" : "; ") + log_text(e);
     std::string how = reading_of(in, st);
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", code(in.path),
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_code(in.path),
                        in.compression == "none" ? in.format : in.format + " + " + in.compression,
                        byte_size(in.raw_bytes), group_thousands(st.records),
                        group_thousands(st.malformed), how.empty() ? "-" : markdown_escape(how),
@@ -306,7 +292,7 @@ void malformed(std::string& out, const summary& s) {
   size_t shown = std::min<size_t>(a.malformed_examples.size(), 10);
   for (size_t i = 0; i < shown; ++i) {
     const auto& m = a.malformed_examples[i];
-    out += fmt::format("| {} | {} |\n", code(record_position(s, m.key.source, m.line, m.entry)),
+    out += fmt::format("| {} | {} |\n", markdown_code(record_position(s, m.key.source, m.line, m.entry)),
                        markdown_escape(log_text(m.error)));
   }
   if (a.malformed > static_cast<int64_t>(shown)) {
@@ -334,7 +320,7 @@ std::string write_markdown(const summary& s) {
   write_audit_markdown(out, s);
   out += fmt::format("\n---\n\nkling-triage {} · {} rules ({}) · generated {} · examples never "
                      "show tokens or keys.\n",
-                     markdown_escape(s.tool_version), s.rule_count, code(s.rules_digest),
+                     markdown_escape(s.tool_version), s.rule_count, markdown_code(s.rules_digest),
                      markdown_escape(s.generated_at));
   return out;
 }

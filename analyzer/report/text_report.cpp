@@ -8,6 +8,7 @@
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/report/audit_report.hpp"
 #include "analyzer/report/diff.hpp"
+#include "analyzer/report/ansi_style.hpp"
 #include "analyzer/report/report_text.hpp"
 #include "analyzer/report/summary.hpp"
 
@@ -20,17 +21,7 @@ constexpr size_t text_width = 100;
 constexpr size_t min_message = 24;  // shorter cuts say too little
 constexpr size_t max_message = 80;
 
-struct style {
-  bool on;
-  std::string bold(std::string_view s) const { return wrap("1", s); }
-  std::string dim(std::string_view s) const { return wrap("2", s); }
-  std::string red(std::string_view s) const { return wrap("31", s); }
-  std::string yellow(std::string_view s) const { return wrap("33", s); }
-  std::string green(std::string_view s) const { return wrap("32", s); }
-  std::string wrap(std::string_view code, std::string_view s) const {
-    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : std::string(s);
-  }
-};
+using style = ansi_style;
 
 
 
