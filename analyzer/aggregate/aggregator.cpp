@@ -170,12 +170,23 @@ void aggregator::count_common(const event::event& ev, bool failure, int cause) {
   key_buf_ += ev.endpoint;
   // Kept texts leave in partials too, which the output filter cannot
   // redact (they are binary): redacted here, before the cut.
-  if (core::may_hold_secret(key_buf_) || key_buf_.size() > max_value_bytes) {
-    key_buf_ = core::clip(key_buf_, max_value_bytes);
+  if (!clean_.known(key_buf_)) {
+    if (core::may_hold_secret(key_buf_) || key_buf_.size() > max_value_bytes) {
+      key_buf_ = core::clip(key_buf_, max_value_bytes);
+    } else {
+      clean_.remember(key_buf_);
+    }
   }
   record_counts one{1, failure ? 1 : 0};
   endpoints.add(std::string_view(key_buf_), one);
-  if (!ev.model.empty()) models.add(key_text(ev.model, model_buf_), one);
+  if (!ev.model.empty()) {
+    std::string_view model = ev.model;
+    if (!clean_.known(model)) {
+      model = key_text(ev.model, model_buf_);
+      if (model.data() == ev.model.data()) clean_.remember(model);  // kept as it is
+    }
+    models.add(model, one);
+  }
 }
 
 void aggregator::add_ok(const event::event& ev) {

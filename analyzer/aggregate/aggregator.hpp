@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -176,6 +177,27 @@ struct record_counts {
 /// index (ruleset::cause_of), not by rule: several rules may produce one
 /// cause. The last slot, causes.size() - 1, is unclassified. Inputs
 /// (`source` of events and keys) are manifest indices.
+/// Texts already found short and free of secrets (endpoints, models): the
+/// secret scan runs once per distinct text, not once per record. A
+/// direct-mapped cache; a collision only costs one more scan.
+class clean_texts {
+ public:
+  bool known(std::string_view s) const {
+    if (slots_.empty() || s.empty()) return false;
+    return slots_[slot(s)] == s;
+  }
+  void remember(std::string_view s) {
+    if (s.empty()) return;
+    if (slots_.empty()) slots_.resize(size);
+    slots_[slot(s)].assign(s);
+  }
+
+ private:
+  static constexpr size_t size = 512;
+  static size_t slot(std::string_view s) { return std::hash<std::string_view>{}(s) & (size - 1); }
+  std::vector<std::string> slots_;
+};
+
 class aggregator {
  public:
   explicit aggregator(int cause_count, const limits& bounds = {});
@@ -222,6 +244,7 @@ class aggregator {
   input_stats& input(uint32_t source);
   void count_common(const event::event& ev, bool failure, int cause);
   std::string key_buf_, model_buf_;
+  clean_texts clean_;
 };
 
 /// The key of the record `ev` (its time, hash and position).

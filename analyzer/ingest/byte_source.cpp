@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "analyzer/ingest/byte_source.hpp"
+#include "analyzer/ingest/gzip_source.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -140,93 +140,6 @@ struct raw_block {
   size_t size() const { return len; }
   std::unique_ptr<char[]> bytes;
   size_t len;
-};
-
-/// gzip (and zlib/multi-member gzip) decoder over another source.
-class gzip_source final : public byte_source {
- public:
-  explicit gzip_source(std::unique_ptr<byte_source> in)
-      : in_(std::move(in)), buf_(in_block) {
-    std::memset(&z_, 0, sizeof z_);
-    ok_ = inflateInit2(&z_, 15 + 32) == Z_OK;  // auto-detect gzip/zlib
-  }
-  ~gzip_source() override { inflateEnd(&z_); }
-  gzip_source(const gzip_source&) = delete;
-  gzip_source& operator=(const gzip_source&) = delete;
-
-  int64_t read(char* out, size_t n) override {
-    if (!ok_) return fail("zlib could not be initialised");
-    if (failed_) return -1;
-    z_.next_out = reinterpret_cast<Bytef*>(out);
-    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
-    while (z_.avail_out > 0 && !done_) {
-      if (z_.avail_in == 0 && !refill()) return deliver(n);
-      if (z_.avail_in == 0) {  // end of file
-        if (!stream_ended_) {
-          truncated();
-          return deliver(n);
-        }
-        done_ = true;
-        break;
-      }
-      if (stream_ended_) {  // another gzip member follows
-        inflateReset(&z_);
-        stream_ended_ = false;
-      }
-      int rc = inflate(&z_, Z_NO_FLUSH);
-      if (rc == Z_STREAM_END) {
-        stream_ended_ = true;
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        fail(fmt::format("corrupt gzip data at compressed byte {}: {}",
-                         offset(), z_.msg ? z_.msg : "inflate failed"));
-        return deliver(n);
-      }
-    }
-    return static_cast<int64_t>(n - z_.avail_out);
-  }
-  int64_t raw_bytes() const override { return in_->raw_bytes(); }
-  uint64_t checksum() const override { return in_->checksum(); }
-
- private:
-  // After a failure: hand out what was decoded before it; the error is
-  // returned (as -1) by the next call.
-  int64_t deliver(size_t n) {
-    size_t produced = n - z_.avail_out;
-    return produced > 0 ? static_cast<int64_t>(produced) : -1;
-  }
-  bool refill() {
-    int64_t r = in_->read(buf_.data(), buf_.size());
-    if (r < 0) {
-      error_ = in_->error();
-      failed_ = done_ = true;
-      return false;
-    }
-    z_.next_in = reinterpret_cast<Bytef*>(buf_.data());
-    z_.avail_in = static_cast<uInt>(r);
-    return true;
-  }
-  int64_t offset() const {
-    return in_->raw_bytes() - static_cast<int64_t>(z_.avail_in);
-  }
-  void truncated() {
-    fail(fmt::format(
-        "truncated gzip stream: compressed data ends at byte {} in the "
-        "middle of a member; records before the cut were kept",
-        offset()));
-  }
-  int64_t fail(std::string why) {
-    done_ = failed_ = true;
-    error_ = std::move(why);
-    return -1;
-  }
-
-  std::unique_ptr<byte_source> in_;
-  raw_block buf_;
-  z_stream z_{};
-  bool ok_ = false;
-  bool done_ = false;
-  bool failed_ = false;
-  bool stream_ended_ = false;
 };
 
 /// zstd (multi-frame) decoder over another source.
@@ -471,7 +384,7 @@ opened_input wrap_decompressor(std::unique_ptr<byte_source> raw) {
   auto replay = std::make_unique<prefixed_source>(std::move(magic), std::move(raw));
   switch (out.kind) {
     case compression::gzip:
-      out.source = std::make_unique<gzip_source>(std::move(replay));
+      out.source = gzip_decoder(std::move(replay));
       break;
     case compression::zstd:
       out.source = std::make_unique<zstd_source>(std::move(replay));

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <zlib.h>
+
 #include "analyzer/ingest/detect.hpp"
 #include "analyzer/ingest/reader.hpp"
 #include "test_support.hpp"
@@ -217,6 +219,82 @@ BOOST_AUTO_TEST_CASE(truncated_gzip_small_file_keeps_its_lines) {
   auto r = run_worker(read.chunks);
   BOOST_TEST(r.agg.ok == 10);
   check_consecutive_ok(r, 1, 10);
+}
+
+BOOST_DATA_TEST_CASE(truncated_gzip_keeps_what_zlib_keeps_at_every_cut,
+                     bdata::make(cut_chunk_sizes), chunk_bytes) {
+  // igzip decodes gzip; cut anywhere, it hands out exactly the bytes zlib
+  // decodes from the same prefix, and names the same offset.
+  std::string gz = test_support::gzip(records(1, 3000));
+  for (size_t k = 1; k < 24; ++k) {
+    size_t cut = gz.size() * k / 24 + k;  // not on a round offset
+    std::string cut_gz = gz.substr(0, cut);
+    std::string recoverable = test_support::gunzip_prefix(cut_gz);
+    auto read = read_bytes(cut_gz, options_with(chunk_bytes));
+    BOOST_TEST_REQUIRE(read.report.errors.size() == 1u);
+    BOOST_TEST(contains(read.report.errors[0], "truncated gzip stream"), read.report.errors[0]);
+    BOOST_TEST(contains(read.report.errors[0], "byte " + std::to_string(cut)), read.report.errors[0]);
+    BOOST_TEST(read.report.bytes == static_cast<int64_t>(recoverable.size()), "cut at " << cut);
+    auto r = run_worker(read.chunks);
+    BOOST_TEST(r.agg.ok == static_cast<int64_t>(count_newlines(recoverable)), "cut at " << cut);
+  }
+}
+
+BOOST_DATA_TEST_CASE(multi_member_gzip_across_input_blocks,
+                     bdata::make(cut_chunk_sizes), chunk_bytes) {
+  // Members larger than the decoder's 256 KiB input block, and tiny ones,
+  // so that member boundaries fall anywhere in a block.
+  std::string gz = test_support::gzip(records(1, 25000)) + test_support::gzip(records(25001, 25001)) +
+                   test_support::gzip(records(25002, 25003)) + test_support::gzip("") +
+                   test_support::gzip(records(25004, 40000));
+  BOOST_TEST_REQUIRE(gz.size() > (size_t{1} << 18) + (size_t{1} << 16));
+  auto read = read_bytes(gz, options_with(chunk_bytes));
+  BOOST_TEST(read.report.errors.empty());
+  BOOST_TEST(read.report.bytes == static_cast<int64_t>(records(1, 40000).size()));
+  auto r = run_worker(read.chunks);
+  BOOST_TEST(r.events.size() == 40000u);
+  check_consecutive_ok(r, 1, 40000);
+}
+
+BOOST_AUTO_TEST_CASE(zlib_member_after_gzip_goes_to_the_zlib_fallback) {
+  // igzip rejects a zlib-wrapped member; zlib (which auto-detects both
+  // wrappers) reads it from its first byte, as it always did.
+  std::string tail = records(301, 400);
+  std::string z(compressBound(static_cast<uLong>(tail.size())), '\0');
+  uLongf zlen = z.size();
+  BOOST_TEST_REQUIRE(compress2(reinterpret_cast<Bytef*>(z.data()), &zlen,
+                               reinterpret_cast<const Bytef*>(tail.data()), tail.size(), 6) == Z_OK);
+  z.resize(zlen);
+  std::string in = test_support::gzip(records(1, 300)) + z + test_support::gzip(records(401, 410));
+  auto read = read_bytes(in, options_with(4096));
+  BOOST_TEST(read.report.errors.empty());
+  auto r = run_worker(read.chunks);
+  BOOST_TEST(r.events.size() == 410u);
+  check_consecutive_ok(r, 1, 410);
+}
+
+BOOST_AUTO_TEST_CASE(bytes_after_the_last_member_are_named_and_lines_kept) {
+  std::string gz = test_support::gzip(records(1, 200));
+  auto read = read_bytes(gz + "not gzip at all\n", options_with(4096));
+  BOOST_TEST_REQUIRE(read.report.errors.size() == 1u);
+  BOOST_TEST(contains(read.report.errors[0], "corrupt gzip data at compressed byte"),
+             read.report.errors[0]);
+  auto r = run_worker(read.chunks);
+  BOOST_TEST(r.agg.ok == 200);
+  check_consecutive_ok(r, 1, 200);
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_deflate_data_is_named_and_earlier_lines_kept) {
+  std::string gz = test_support::gzip(records(1, 3000));
+  std::string bad = gz;
+  for (size_t i = gz.size() / 2; i < gz.size() / 2 + 64; ++i) bad[i] = static_cast<char>(~bad[i]);
+  auto read = read_bytes(bad, options_with(4096));
+  BOOST_TEST_REQUIRE(read.report.errors.size() == 1u);
+  BOOST_TEST(contains(read.report.errors[0], "gzip"), read.report.errors[0]);
+  auto r = run_worker(read.chunks);
+  BOOST_TEST(r.agg.ok > 100);
+  BOOST_TEST(r.agg.records <= 3000);
+  check_consecutive_ok(r, 1, std::min<int64_t>(r.agg.ok, 100));
 }
 
 BOOST_AUTO_TEST_CASE(crlf_line_endings) {
