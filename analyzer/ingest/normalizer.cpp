@@ -385,7 +385,7 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
   if (n.body_form) {
     std::string_view raw = raw_container(v);
     if (raw.size() > 2 && raw.front() == '[') {  // a non-empty list
-      body = body_ref{.base64 = body.base64};
+      body = body_ref{.text = {}, .base64 = body.base64};
       body.limit = record.data() + record.size();
       body.type = body_ref::kind::form;
       body.begin = raw.data();
@@ -401,7 +401,7 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
     std::string_view s;
     if (auto e = v.get_string().get(s)) return e;
     if (s.empty()) return simdjson::SUCCESS;  // `content: omit`, "": no body
-    body = body_ref{.base64 = body.base64};
+    body = body_ref{.text = {}, .base64 = body.base64};
     body.limit = record.data() + record.size();
     body.type = body_ref::kind::text;
     body.text = s;
@@ -411,7 +411,7 @@ error_code normalizer::impl::read_body(od::value v, const trie_node& n, event::e
     return simdjson::SUCCESS;
   }
   if (body_rank[side] != 255) {
-    body = body_ref{.base64 = body.base64};
+    body = body_ref{.text = {}, .base64 = body.base64};
     if (side == 1) env = {};
     forget_body(side);
   }

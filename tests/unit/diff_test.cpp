@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(text_form_escapes_what_a_partial_holds) {
   report::diff_row r;
   r.id = "evil\x1b]0;pwned\x07";
   r.title = "title\x1b[31m";
-  r.fixes = {"fix\x9b1m"};
+  r.fixes = {"fix\xc2\x9b" "1m"};  // U+009B, the C1 CSI
   r.state = diff_state::new_;
   r.current.count = 1;
   d.rows(report::diff_dimension::causes).push_back(r);
@@ -287,6 +287,8 @@ BOOST_AUTO_TEST_CASE(text_form_escapes_what_a_partial_holds) {
     BOOST_TEST(out.find("\x1b[2J") == std::string::npos);
     BOOST_TEST(out.find("title\x1b[31m") == std::string::npos);
     BOOST_TEST(out.find('\x07') == std::string::npos);
+    BOOST_TEST(out.find("\xc2\x9b") == std::string::npos);
+    BOOST_TEST(out.find("fix\\x9b1m") != std::string::npos);  // shown, escaped
     BOOST_TEST(out.find("evil") != std::string::npos);
   }
 }
