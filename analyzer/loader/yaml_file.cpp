@@ -90,12 +90,13 @@ yaml_file::yaml_file(std::string name, const std::string& text, core::diagnostic
   for (std::string line; std::getline(in, line);) lines_.push_back(line);
 }
 
-bool yaml_file::within(const std::string& text, const yaml_limits& limits) {
+bool yaml_file::within(const std::string& text, const yaml_limits& limits, origin from) {
   if (text.size() > limits.max_file_bytes) {
     problem(YAML::Mark(), fmt::format("{} file is larger than {} bytes", what_, limits.max_file_bytes),
             what_ == "rule" ? "split it, or raise the limit with --max-rule-bytes" : "split it");
     return false;
   }
+  if (from == origin::embedded) return true;
   try {
     std::istringstream in(text);
     YAML::Parser parser(in);
@@ -116,8 +117,9 @@ bool yaml_file::within(const std::string& text, const yaml_limits& limits) {
   return true;
 }
 
-std::optional<YAML::Node> yaml_file::parse(const std::string& text, const yaml_limits& limits) {
-  if (!within(text, limits)) return std::nullopt;
+std::optional<YAML::Node> yaml_file::parse(const std::string& text, const yaml_limits& limits,
+                                           origin from) {
+  if (!within(text, limits, from)) return std::nullopt;
   try {
     return YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {

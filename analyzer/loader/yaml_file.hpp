@@ -31,10 +31,17 @@ class yaml_file {
   yaml_file(std::string name, const std::string& text, core::diagnostics& sink,
             std::string_view what = "YAML");
 
+  /// How much of the text to trust: a file from a user is checked against
+  /// every limit; one embedded at build time (the bundled rules and
+  /// profiles, run by the build's own tests) skips the pass that counts its
+  /// nodes with aliases expanded, a second full parse at every start-up.
+  enum class origin { user, embedded };
+
   /// Parses the text; a syntax error, a file over `limits` (its size, its
   /// nodes with aliases expanded) or nesting deeper than yaml-cpp's 2,000
   /// levels becomes a diagnostic (file:line:col) and nullopt.
-  std::optional<YAML::Node> parse(const std::string& text, const yaml_limits& limits = {});
+  std::optional<YAML::Node> parse(const std::string& text, const yaml_limits& limits = {},
+                                  origin from = origin::user);
 
   core::source_location at(const YAML::Mark& m) const;
   std::string snippet(const YAML::Mark& m) const;
@@ -49,7 +56,7 @@ class yaml_file {
   core::diagnostics& sink() { return sink_; }
 
  private:
-  bool within(const std::string& text, const yaml_limits& limits);
+  bool within(const std::string& text, const yaml_limits& limits, origin from);
 
   std::string name_;
   std::string what_;

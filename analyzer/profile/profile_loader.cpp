@@ -160,7 +160,8 @@ int file_loader::slot_for(trie_id t, const node& n) {
 }
 
 void file_loader::load(std::vector<std::shared_ptr<compiled_profile>>& out) {
-  auto parsed = file_.parse(src_.text);
+  using origin = loader::yaml_file::origin;
+  auto parsed = file_.parse(src_.text, {}, src_.builtin ? origin::embedded : origin::user);
   if (!parsed) return;
   node root = *parsed;
   if (!root.IsMap()) {

@@ -123,16 +123,6 @@ std::string suggest_name(std::string_view word, const std::vector<std::string_vi
   return core::did_you_mean(word, options);
 }
 
-namespace {
-std::string suggest(std::string_view word, const std::vector<std::string_view>& options) {
-  return suggest_name(word, options);
-}
-
-std::string join(std::initializer_list<std::string_view> words) {
-  return core::join_words(std::vector<std::string_view>(words));
-}
-
-}  // namespace
 
 bool file_loader::check_keys(const YAML::Node& map,
                              std::initializer_list<std::string_view> allowed,
@@ -157,7 +147,8 @@ void file_loader::load() {
   lib_.sources.push_back(src_.name);
   lib_.texts[src_.name] = src_.text;
   append_digest_text(src_, lib_.source_text);
-  auto parsed = file_.parse(src_.text, limits_);
+  using origin = loader::yaml_file::origin;
+  auto parsed = file_.parse(src_.text, limits_, src_.builtin ? origin::embedded : origin::user);
   if (!parsed) return;
   YAML::Node root = *parsed;
   if (!root.IsMap()) {
