@@ -11,7 +11,7 @@ namespace analyzer::cli {
 
 std::vector<embedded_pack> embedded_packs() {
   return {{"rules", rules::sources_digest(rules::builtin_rule_sources())},
-          {"profiles", profile::digest(profile::bundled_set())}};
+          {"profiles", profile::sources_digest(profile::builtin_profile_sources())}};
 }
 
 std::string_view build_revision() { return KT_GIT_REVISION; }

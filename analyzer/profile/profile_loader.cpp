@@ -827,6 +827,12 @@ void append_digest_text(const profile_source& src, std::string& text) {
   text += '\n';
 }
 
+std::string sources_digest(const std::vector<profile_source>& sources) {
+  profile_set set;
+  for (const auto& src : sources) append_digest_text(src, set.digest_text);
+  return digest(set);
+}
+
 const profile_set& bundled_set() {
   static const profile_set set = [] {
     core::diagnostics problems;

@@ -36,6 +36,10 @@ void merge_layer(std::vector<std::shared_ptr<compiled_profile>>& base,
 /// Adds one file to the text a profile set's digest is computed from (its
 /// name and text): the one definition of what the digest covers.
 void append_digest_text(const profile_source& src, std::string& text);
+/// The digest (`sha256:<hex>`) a profile set of exactly these sources, in
+/// this order, reports (profile::digest of the set loaded from them), without
+/// compiling them: `--version` shows the bundled profiles'.
+std::string sources_digest(const std::vector<profile_source>& sources);
 
 /// The bundled profiles embedded at build time, in file order.
 std::vector<profile_source> builtin_profile_sources();
