@@ -202,7 +202,8 @@ def partial_body(partial):
 
 def seeds_partial():
     """Real partials: of each sample and of the corpus, of a few lines of each, of a byte range,
-    with tight bounds (values left out, a wide timeline), base64, two concatenated, a JSON
+    with tight bounds (values left out, a wide timeline), audited (whole and two shards of the
+    generated traffic), base64, two concatenated, a JSON
     report carrying one; as streams (first byte even) and as bare bodies (odd)."""
     binary = kling_triage()
     env = dict(os.environ, SOURCE_DATE_EPOCH="1764000000")
@@ -227,6 +228,13 @@ def seeds_partial():
         streams.append(analyze("--partial", "-", "--byte-range", f"{size // 3}:{size}", plain))
         streams.append(analyze("--partial", "-", "--max-distinct", "10", "--max-timeline-cells",
                                "1000", inputs[0], inputs[-1]))
+        # Audited: the `audit` and `callbacks` sections, whole and as shards (a create and
+        # its callbacks in different partials).
+        traffic = os.path.join(ROOT, "tests", "data", "audit", "generated", "traffic.jsonl")
+        streams.append(analyze("--audit", "--partial", "-", traffic))
+        size = os.path.getsize(traffic)
+        for a, b in [(0, size // 2), (size // 2, size)]:
+            streams.append(analyze("--audit", "--partial", "-", "--byte-range", f"{a}:{b}", traffic))
     streams = [s for s in streams if s.startswith(b"kling-triage/partial@")]
     out = [b"\x00" + s for s in streams]
     out += [b"\x01" + partial_body(s) for s in streams]

@@ -146,7 +146,8 @@ aggregator::aggregator(int cause_count, const limits& bounds)
       causes(static_cast<size_t>(cause_count) + 1, cause_stats(bounds.max_distinct)),
       endpoints(bounds.max_distinct),
       models(bounds.max_distinct),
-      minutes(bounds.max_timeline_cells) {}
+      minutes(bounds.max_timeline_cells),
+      bounds_(bounds) {}
 
 input_stats& aggregator::input(uint32_t source) {
   if (inputs.size() <= source) inputs.resize(source + 1);
@@ -253,6 +254,7 @@ void aggregator::merge(const aggregator& o, const std::vector<uint32_t>* source_
   filtered += o.filtered;
   skipped += o.skipped;
   without_time += o.without_time;
+  callbacks += o.callbacks;
   for (size_t i = 0; i < o.inputs.size(); ++i) {
     uint32_t to = source_map != nullptr ? (*source_map)[i] : static_cast<uint32_t>(i);
     input(to).merge(o.inputs[i]);

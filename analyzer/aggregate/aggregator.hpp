@@ -149,7 +149,11 @@ struct input_stats {
   int64_t malformed = 0;
   int64_t skipped = 0;          // lines its profile says are not calls
   int64_t response_bodies = 0;  // ok + failures that carried a response body
+  /// POSTs to a client's callback_url: not calls, not in `records` (set
+  /// only when a report settles them, callback_section.hpp; 0 in a partial).
+  int64_t callbacks = 0;
   void merge(const input_stats& o) {
+    callbacks += o.callbacks;
     records += o.records;
     ok += o.ok;
     failures += o.failures;
@@ -226,9 +230,15 @@ class aggregator {
   void finish();
 
   int unclassified_index() const { return static_cast<int>(causes.size()) - 1; }
+  /// The limits it was made with.
+  const limits& bounds() const { return bounds_; }
 
   int64_t records = 0, ok = 0, failures = 0, malformed = 0, filtered = 0, skipped = 0;
   int64_t without_time = 0;  // ok and failed records with no usable time
+  /// Callbacks (logged POSTs to an accepted create's callback_url): not
+  /// Kling calls, so not in `records`. Set only when a report settles them
+  /// (callback_section.hpp); 0 in a worker's aggregator and in a partial.
+  int64_t callbacks = 0;
   std::vector<input_stats> inputs;
   std::array<int64_t, 1000> statuses{};  // [0]: no response
   code_counts codes;
@@ -245,6 +255,7 @@ class aggregator {
   void count_common(const event::event& ev, bool failure, int cause);
   std::string key_buf_, model_buf_;
   clean_texts clean_;
+  limits bounds_;
 };
 
 /// The key of the record `ev` (its time, hash and position).

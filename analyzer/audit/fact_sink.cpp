@@ -23,9 +23,9 @@ int32_t whole_ms(const std::optional<double>& d) {
   return static_cast<int32_t>(std::min(std::floor(*d), 2147483647.0));
 }
 
-bool accepted_create(const call_input& in) {
-  return in.status > 0 && in.status < 400 && (!in.code || *in.code == 0) &&
-         !in.answer_tasks.empty() && !core::trim(in.answer_tasks[0].id).empty();
+bool accepted(const call_input& in) {
+  return audit::accepted_create(in.status, in.code,
+                         in.answer_tasks.empty() ? std::string_view() : in.answer_tasks[0].id);
 }
 
 void add_ref(std::vector<task_ref>& refs, std::string_view id, task_state state) {
@@ -48,6 +48,22 @@ task_state answer_state(const call_input& in, uint64_t name) {
 }
 
 }  // namespace
+
+bool accepted_create(int status, std::optional<int64_t> code, std::string_view first_answer_id) {
+  return status > 0 && status < 400 && (!code || *code == 0) && !core::trim(first_answer_id).empty();
+}
+
+uint64_t possible_callback(std::string_view method, std::string_view url,
+                           std::optional<int64_t> ts_ms, int status, std::optional<int64_t> code,
+                           std::string_view first_answer_id, call_target& scratch) {
+  if (!ts_ms || !is_fact_time(*ts_ms)) return 0;  // build() keeps no fact of it
+  // The cheap tests first: only a POST can be a create (classify_target).
+  if (!core::iequals(method, "POST") || accepted_create(status, code, first_answer_id)) return 0;
+  std::string_view pq = path_and_query(url);
+  classify_target(method, pq, scratch);
+  if (scratch.kind != call_kind::create) return 0;
+  return url_hash(pq);
+}
 
 uint32_t fact_sink::source_of(std::string_view path) {
   if (!have_source_ || path != last_source_) {
@@ -129,7 +145,7 @@ uint32_t fact_sink::client_of(const call_input& in) {
 void fact_sink::tasks_of(const call_input& in, std::string_view pq, call_fact& f, fact_extras& x) {
   refs_.clear();
   if (target_.kind == call_kind::create) {
-    if (accepted_create(in)) {
+    if (accepted(in)) {
       f.flags |= call_fact::accepted_bit;
       auto id = core::trim(in.answer_tasks[0].id);
       add_ref(refs_, id, parse_task_state(in.answer_tasks[0].status));

@@ -15,6 +15,7 @@
 
 #include "analyzer/audit/fact_store.hpp"
 #include "analyzer/audit/flat_map.hpp"
+#include "analyzer/audit/identity.hpp"
 
 namespace analyzer::audit {
 
@@ -68,6 +69,19 @@ struct call_input {
   std::string_view cause;  // the cause id of a failure
   retry_advice retryable = retry_advice::unknown;
 };
+
+/// A create that worked: status below 400, `code` 0 or absent, and an
+/// answer naming a task (`first_answer_id`: the first task of `data`).
+bool accepted_create(int status, std::optional<int64_t> code, std::string_view first_answer_id);
+
+/// A call the audit keeps as a possible callback (fact_store::posts: a
+/// create by its method and URL, with a time, that is not an accepted
+/// create): the url_hash of its path and query, which the audit matches
+/// with the accepted creates' callback_url. 0 for any other call.
+/// `scratch` is reused between calls.
+uint64_t possible_callback(std::string_view method, std::string_view url,
+                           std::optional<int64_t> ts_ms, int status, std::optional<int64_t> code,
+                           std::string_view first_answer_id, call_target& scratch);
 
 /// Builds facts into a store. One per worker; not thread-safe.
 class fact_sink {

@@ -24,6 +24,7 @@
 #include "analyzer/core/text.hpp"
 #include "analyzer/engine/analysis.hpp"
 #include "analyzer/engine/audit_section.hpp"
+#include "analyzer/engine/callback_section.hpp"
 #include "analyzer/engine/fail_on.hpp"
 #include "analyzer/engine/inputs.hpp"
 #include "analyzer/engine/partial_codec.hpp"
@@ -253,7 +254,7 @@ std::optional<engine::run_state> stream(const options& o, analyze_config& cfg) {
 
 run_stats collect_stats(const engine::run_state& s, unsigned threads) {
   run_stats st;
-  st.records = s.agg.records + s.agg.filtered;
+  st.records = s.agg.records + s.agg.filtered + engine::records_apart(s);
   st.inputs = s.inputs.size();
   for (const auto& in : s.inputs) {
     st.raw_bytes += in.raw_bytes;

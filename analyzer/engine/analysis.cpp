@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "analyzer/core/redact.hpp"
+#include "analyzer/engine/callback_section.hpp"
 #include "analyzer/engine/summary_build.hpp"
 #include "analyzer/event/timestamp.hpp"
 #include "analyzer/profile/profile_loader.hpp"
@@ -138,7 +139,11 @@ std::optional<run_state> run_analysis(analysis_request req, std::string& error) 
   stage.progress = req.pipeline.progress;
   int causes = req.rules->cause_count();
   aggregate::limits bounds = req.options.bounds;
-  stage.sinks.push_back([causes, bounds] { return std::make_unique<aggregate_sink>(causes, bounds); });
+  if (req.audit) {  // possible callbacks apart (callback_section.hpp)
+    stage.sinks.push_back([causes, bounds] { return std::make_unique<callback_split_sink>(causes, bounds); });
+  } else {
+    stage.sinks.push_back([causes, bounds] { return std::make_unique<aggregate_sink>(causes, bounds); });
+  }
   events_config events;
   if (req.events) {
     events.rules = req.rules;

@@ -26,18 +26,19 @@ struct side_counts {
   std::map<std::string, aggregate::record_counts> endpoints, models;
 };
 
-side_counts count_side(const run_state& s) {
+/// `agg`: the side's counts as its report shows them (summary::agg).
+side_counts count_side(const run_state& s, const aggregate::aggregator& agg) {
   side_counts out;
-  for (size_t i = 0; i < s.agg.causes.size() && i < s.causes.size(); ++i) {
-    const auto& st = s.agg.causes[i];
+  for (size_t i = 0; i < agg.causes.size() && i < s.causes.size(); ++i) {
+    const auto& st = agg.causes[i];
     if (st.count == 0) continue;
     out.causes[s.causes[i].id] += st.count;
     out.categories[s.causes[i].category] += st.count;
     for (const auto& [status, n] : st.statuses) out.statuses[fmt::format("{}", status)] += n;
     for (const auto& [code, n] : st.codes) out.codes[fmt::format("{}", code)] += n;
   }
-  for (const auto& [k, v] : s.agg.endpoints) out.endpoints[k] += v;
-  for (const auto& [k, v] : s.agg.models) out.models[k] += v;
+  for (const auto& [k, v] : agg.endpoints) out.endpoints[k] += v;
+  for (const auto& [k, v] : agg.models) out.models[k] += v;
   return out;
 }
 
@@ -95,15 +96,16 @@ report::diff_side side_of(const run_state& s, std::string_view name, const repor
   d.profiles_digest = s.meta.profiles_digest;
   d.rule_count = s.meta.rule_count;
   d.options = s.meta.options;
-  d.first_ms = s.agg.first_ts;
-  d.last_ms = s.agg.last_ts;
+  const aggregate::aggregator& agg = *sum.agg;
+  d.first_ms = agg.first_ts;
+  d.last_ms = agg.last_ts;
   d.since_ms = s.meta.since_ms;
   d.until_ms = s.meta.until_ms;
   d.inputs = static_cast<int64_t>(sum.inputs.size());
-  d.records = s.agg.records;
-  d.ok = s.agg.ok;
-  d.failures = s.agg.failures;
-  d.malformed = s.agg.malformed;
+  d.records = agg.records;
+  d.ok = agg.ok;
+  d.failures = agg.failures;
+  d.malformed = agg.malformed;
   d.timeline = sum.timeline;
   d.incidents = sum.incidents;
   d.categories = sum.categories;
@@ -206,8 +208,8 @@ report::diff_result compute_diff(const run_state& base, std::string_view base_na
   if (br > 0) d.failure_rate_ratio = cr / br;
   else if (cr == 0) d.failure_rate_ratio = 1.0;
 
-  side_counts b = count_side(base), c = count_side(current);
-  int64_t bn = base.agg.records, cn = current.agg.records;
+  side_counts b = count_side(base, *bs.agg), c = count_side(current, *cs.agg);
+  int64_t bn = bs.agg->records, cn = cs.agg->records;
   auto simple = [&](const std::map<std::string, int64_t>& x, const std::map<std::string, int64_t>& y) {
     count_table t;
     add_counts(t, x, true);

@@ -15,6 +15,7 @@
 
 #include "analyzer/engine/partial_file.hpp"
 #include "analyzer/engine/run_state.hpp"
+#include "analyzer/engine/wire.hpp"
 
 namespace analyzer::engine {
 
@@ -31,6 +32,18 @@ struct section_codec {
 /// The capability sections this build reads (sections.cpp: one line per
 /// capability).
 const std::vector<section_codec>& known_sections();
+
+/// An aggregator as the `counts` section holds it (after the section's
+/// version), with `input_count` per-input rows: for a section that carries
+/// aggregators of its own (callback_section.hpp).
+void put_aggregate(wire::writer& w, const aggregate::aggregator& a, size_t input_count);
+
+/// Reads what put_aggregate wrote into `a` (made with the state's cause
+/// count and bounds), checking every invariant; `r` fails on a problem.
+/// Its per-input rows must number `input_count`, or at most that when not
+/// `exact`.
+void get_aggregate(wire::reader& r, aggregate::aggregator& a, size_t causes, size_t input_count,
+                   bool exact);
 
 /// The state as sections: `run`, `inputs`, `counts`, then each capability's.
 std::vector<partial_section> encode_state(const run_state& state);

@@ -47,9 +47,15 @@ std::string missing_section(const run_state& a, std::string_view an, const run_s
   for (auto [x, xn, y, yn] : {std::tuple{&a, an, &b, bn}, std::tuple{&b, bn, &a, an}}) {
     for (const auto& sec : x->sections) {
       if (y->section(sec->name()) != nullptr) continue;
+      // Audited partials written before the `callbacks` section existed have
+      // an `audit` section and none of it: the hint names what to redo.
+      std::string hint = sec->name() == "callbacks"
+                             ? std::string("audited partials written before callbacks were counted "
+                                           "apart have none: analyze their inputs again")
+                             : fmt::format("e.g. analyze --{} for all or none", sec->name());
       return fmt::format("{} has a `{}` section and {} has none: make every partial with the "
-                         "same capabilities (e.g. analyze --{} for all or none)",
-                         xn, sec->name(), yn, sec->name());
+                         "same capabilities ({})",
+                         xn, sec->name(), yn, hint);
     }
   }
   return {};

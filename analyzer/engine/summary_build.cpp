@@ -2,6 +2,7 @@
 #include "analyzer/engine/summary_build.hpp"
 
 #include "analyzer/engine/audit_section.hpp"
+#include "analyzer/engine/callback_section.hpp"
 
 #include <algorithm>
 #include <map>
@@ -31,7 +32,7 @@ void fill_unexplained(report::summary& s) {
 }
 
 void fill_causes(report::summary& s, const run_state& state) {
-  const auto& agg = state.agg;
+  const auto& agg = *s.agg;
   std::map<std::string, int64_t> by_category;
   for (size_t i = 0; i < agg.causes.size() && i < state.causes.size(); ++i) {
     const auto& st = agg.causes[i];
@@ -84,7 +85,7 @@ void fill_inputs(report::summary& s, const run_state& state, std::vector<std::st
           in.errors.push_back(err);
         }
       }
-      if (i < state.agg.inputs.size()) in.stats.merge(state.agg.inputs[i]);
+      if (i < s.agg->inputs.size()) in.stats.merge(s.agg->inputs[i]);
     }
     s.inputs.push_back(std::move(in));
   }
@@ -111,7 +112,10 @@ std::vector<cause_info> cause_table(const rules::ruleset& rules) {
 report::summary build_summary(const run_state& state, std::vector<std::string>& notes,
                               audit_detail audit) {
   report::summary s;
-  s.agg = &state.agg;
+  // With the audit, the possible callbacks are settled here: the calls
+  // gain the POSTs that were not callbacks (callback_section.hpp).
+  s.owned_agg = settle_callbacks(state, notes);
+  s.agg = s.owned_agg ? s.owned_agg.get() : &state.agg;
   s.rule_count = static_cast<int>(state.meta.rule_count);
   s.rules_digest = state.meta.rules_digest;
   s.since_ms = state.meta.since_ms;

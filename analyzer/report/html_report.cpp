@@ -118,8 +118,12 @@ void headline(std::string& out, const summary& s) {
   int64_t retryable = 0;
   for (const auto& [k, n] : retryable_rows(s)) retryable += k == "yes" ? n : 0;
   out += "<section class=\"cards\" aria-label=\"Headline figures\">";
-  out += card("Calls", group_thousands(a.records),
-              a.first_ts ? duration_text(*a.last_ts - *a.first_ts) + " of logs" : "");
+  std::string span = a.first_ts ? duration_text(*a.last_ts - *a.first_ts) + " of logs" : "";
+  if (a.callbacks > 0) {  // not calls: said where the calls are counted
+    span += fmt::format("{}{} callbacks not counted", span.empty() ? "" : "; ",
+                        group_thousands(a.callbacks));
+  }
+  out += card("Calls", group_thousands(a.records), span);
   out += card("Failures", group_thousands(a.failures), percent_of(a.failures, a.records) + " of calls",
               a.failures > 0 ? "bad" : "good");
   out += card("Succeeded", group_thousands(a.ok), percent_of(a.ok, a.records) + " of calls");

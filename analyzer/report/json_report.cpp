@@ -89,6 +89,8 @@ void write_inputs(json_writer& w, const summary& s) {
         .field("failures", st.failures)
         .field("malformed", st.malformed)
         .field("skipped", st.skipped);
+    // With the audit: its POSTs that were callbacks (not in its records).
+    if (s.owned_agg) w.field("callbacks", st.callbacks);
     w.key("profile");
     in.profile.empty() ? w.null() : w.value(in.profile);
     // The share of its calls that carried a response body: without one, a
@@ -229,8 +231,10 @@ std::string write_json(const summary& s) {
       .field("unclassified", s.unclassified)
       .field("outside_window", agg.filtered)
       .field("skipped", agg.skipped)
-      .field("without_time", agg.without_time)
-      .end_object();
+      .field("without_time", agg.without_time);
+  // With the audit: logged POSTs to a create's callback_url (not calls).
+  if (s.owned_agg) w.field("callbacks", agg.callbacks);
+  w.end_object();
   write_gate(w, s);
   w.key("statuses").begin_object();
   for (size_t i = 0; i < agg.statuses.size(); ++i) {

@@ -50,6 +50,11 @@ void headline(std::string& out, const summary& s) {
                      group_thousands(retryable), percent_of(retryable, a.failures),
                      s.incidents.size(), group_thousands(a.malformed),
                      group_thousands(s.unclassified));
+  if (a.callbacks > 0) {
+    out += fmt::format("\n{} logged POSTs to a create's `callback_url` were callbacks: not Kling "
+                       "calls, so in none of these figures.\n",
+                       group_thousands(a.callbacks));
+  }
 }
 
 void gate(std::string& out, const summary& s) {

@@ -112,6 +112,9 @@ struct summary {
   std::vector<input_info> inputs;
   std::vector<source_view> sources;  // by input index (record_key::source)
   const aggregate::aggregator* agg = nullptr;
+  /// The counts `agg` points to when they were settled for this report
+  /// (the audit's callbacks left out of the calls), else null.
+  std::shared_ptr<const aggregate::aggregator> owned_agg;
   std::vector<cause_row> causes;        // count desc, then id; count > 0
   std::vector<category_row> categories; // count desc, then id
   int64_t unclassified = 0;

@@ -93,6 +93,10 @@ void write_header(std::string& out, const summary& s, const style& st) {
     out += fmt::format("  {:<10} {} (lines the input profile says are not calls, not counted above)\n",
                        "not calls", group_thousands(a.skipped));
   }
+  if (a.callbacks > 0) {
+    out += fmt::format("  {:<10} {} (POSTs to a create's callback_url: not Kling calls, not counted above)\n",
+                       "callbacks", group_thousands(a.callbacks));
+  }
 }
 
 /// Display columns of UTF-8 text (one per code point; no wide glyphs in

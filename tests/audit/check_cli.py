@@ -155,12 +155,33 @@ def merge_tree(r, rng, partials):
 
 
 def without_locations(report):
-    audit = json.loads(report)["audit"]
+    """The audit and the totals (callbacks left out of the calls), without what depends on
+    which file a line is in."""
+    rep = json.loads(report)
+    audit = rep["audit"]
     for d in audit["detectors"]:
         for e in d["examples"]:
             for x in [e] + ([e["earlier"]] if e["earlier"] else []):
                 x.pop("source"), x.pop("line"), x.pop("entry")
-    return json.dumps(audit, indent=1, sort_keys=True)
+    return json.dumps({"audit": audit, "totals": rep["totals"]}, indent=1, sort_keys=True)
+
+
+def check_callbacks(r, traffic, rep, expected, problems):
+    """Callbacks are not Kling calls: with the audit they leave every count of the report
+    (totals.callbacks, inputs[].callbacks); without it they are calls like any other line."""
+    lines = sum(1 for l in open(os.path.join(r.root, traffic), "rb") if l.strip())
+    t, want = rep["totals"], expected["totals"]["callbacks"]
+    got = (t.get("callbacks"), rep["inputs"][0].get("callbacks"), t["records"] + t["callbacks"],
+           t["ok"] + t["failures"], sum(rep["statuses"].values()))
+    if got != (want, want, lines, rep["audit"]["calls"], t["records"]):
+        problems.append(f"callbacks in the totals: (totals, input, records + callbacks, ok + "
+                        f"failures, statuses) = {got}, expected ({want}, {want}, {lines}, "
+                        f"{rep['audit']['calls']}, {t['records']})")
+    plain = json.loads(r.run(["analyze", "-f", "json", traffic]).stdout)
+    if plain["totals"]["records"] != lines or "callbacks" in plain["totals"]:
+        problems.append(f"without --audit every line is a call: {plain['totals']}")
+    if not problems:
+        print(f"ok   callbacks: {want} of {lines} lines, not in the calls; calls without --audit")
 
 
 def splits(r, rng, traffic, trials, problems):
@@ -285,6 +306,7 @@ def main():
         r = Runner(binary, root, tmp)
         rep = json.loads(r.run(["analyze", "-f", "json", "--audit", traffic]).stdout)
         check_expected(rep["audit"], expected, problems)
+        check_callbacks(r, traffic, rep, expected, problems)
         check_explain(r, traffic, expected, problems)
         thresholds(r, traffic, problems)
         gates(r, traffic, expected, problems)
