@@ -87,11 +87,15 @@ std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& pat
                                              bool no_builtin,
                                              core::diagnostics& problems,
                                              const std::vector<rules::rule_source>& extra,
-                                             const rules::load_limits& limits) {
+                                             const rules::load_limits& limits,
+                                             bool builtin_samples) {
   rules::rule_library lib;
   if (!no_builtin) {
     rules::rule_library builtin;
-    for (const auto& src : rules::builtin_rule_sources()) rules::load_rule_file(src, builtin);
+    for (const auto& src : builtin_samples ? rules::builtin_rule_sources()
+                                           : rules::builtin_rule_sources_lean()) {
+      rules::load_rule_file(src, builtin);
+    }
     rules::merge_layer(lib, std::move(builtin));
   }
   if (!paths.empty()) rules::merge_layer(lib, load_paths(paths, problems, nullptr, false, limits));

@@ -18,11 +18,15 @@ namespace analyzer::cli {
 /// problem was found; `problems` then lists them all.
 /// `extra`: rule texts loaded as one more layer after the paths (what
 /// `rules suggest` checks its rule with).
+/// `builtin_samples`: false for a command that never tests the bundled
+/// pack's samples (analyze, explain): they are not parsed, which is most of
+/// the start-up (rules::builtin_rule_sources_lean).
 std::unique_ptr<rules::ruleset> load_ruleset(const std::vector<std::string>& paths,
                                              bool no_builtin,
                                              core::diagnostics& problems,
                                              const std::vector<rules::rule_source>& extra = {},
-                                             const rules::load_limits& limits = {});
+                                             const rules::load_limits& limits = {},
+                                             bool builtin_samples = true);
 
 /// Only the given files, as `rules check` validates them (with the bundled
 /// pack's sets in scope). `strict`: a rule without samples is an error,

@@ -38,7 +38,7 @@ std::unique_ptr<rules::ruleset> target_and_rules(const options& o, target& t) {
     return nullptr;
   }
   core::diagnostics problems;
-  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o));
+  auto rs = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o), false);
   print_diagnostics(problems);
   return rs;
 }

@@ -213,7 +213,7 @@ bool configure(const options& o, analyze_config& c) {
 /// The rules, or null after printing why not.
 std::unique_ptr<rules::ruleset> load_rules(const options& o) {
   core::diagnostics problems;
-  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o));
+  auto rules = load_ruleset(o.rule_paths, o.no_builtin_rules, problems, {}, rule_limits(o), false);
   print_diagnostics(problems);
   if (!rules) {
     print_error(fmt::format("the rules are invalid ({} problem{}); nothing was analyzed",

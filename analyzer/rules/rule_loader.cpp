@@ -148,7 +148,10 @@ void file_loader::load() {
   lib_.texts[src_.name] = src_.text;
   append_digest_text(src_, lib_.source_text);
   using origin = loader::yaml_file::origin;
-  auto parsed = file_.parse(src_.text, limits_, src_.builtin ? origin::embedded : origin::user);
+  std::string lean;
+  if (src_.skip_samples) lean = lean_rule_text(src_.text);
+  auto parsed = file_.parse(src_.skip_samples ? lean : src_.text, limits_,
+                            src_.builtin ? origin::embedded : origin::user);
   if (!parsed) return;
   YAML::Node root = *parsed;
   if (!root.IsMap()) {
@@ -290,6 +293,7 @@ void file_loader::load_meta(const YAML::Node& node, rule& r) {
 }
 
 void file_loader::load_samples(const YAML::Node& node, rule& r) {
+  if (src_.skip_samples) return;
   bool required = src_.builtin || src_.require_samples;
   auto missing = [&](const YAML::Mark& m, std::string message, std::string help) {
     if (required) {
@@ -650,6 +654,13 @@ int file_loader::add_regex(const YAML::Node& node, bool case_sensitive) {
     problem(node.Mark(), "`regex` must be a text");
     return -1;
   }
+  // A user's regex is compiled here, on its own, for an error that names
+  // it; the bundled pack's are checked by its tests (rules.check_pack), and
+  // ruleset::compile still refuses one RE2 rejects: a tenth of start-up.
+  if (src_.builtin) {
+    lib_.regexes.push_back({node.Scalar(), case_sensitive, at(node.Mark())});
+    return static_cast<int>(lib_.regexes.size() - 1);
+  }
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_case_sensitive(case_sensitive);
@@ -730,6 +741,41 @@ void merge_layer(rule_library& base, rule_library&& layer) {
   for (auto& s : layer.sources) base.sources.push_back(std::move(s));
   for (auto& [name, text] : layer.texts) base.texts.insert_or_assign(name, std::move(text));
   base.source_text += layer.source_text;
+}
+
+namespace {
+size_t indent_of(std::string_view line) {
+  size_t n = 0;
+  while (n < line.size() && line[n] == ' ') ++n;
+  return n;
+}
+}  // namespace
+
+std::string lean_rule_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t at = 0;
+  constexpr size_t none = std::string_view::npos;
+  size_t blanking = none;  // the indent of the `samples:` key being blanked
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(at, end - at);
+    std::string_view body = core::trim(line);
+    size_t indent = indent_of(line);
+    if (blanking != none && !body.empty() && indent <= blanking) blanking = none;
+    if (blanking == none && (body == "samples:" || body.starts_with("samples: #"))) blanking = indent;
+    if (blanking == none) out += line;  // else an empty line: lines stay where they were
+    if (nl != std::string_view::npos) out += '\n';
+    at = end + 1;
+  }
+  return out;
+}
+
+std::vector<rule_source> builtin_rule_sources_lean() {
+  std::vector<rule_source> out = builtin_rule_sources();
+  for (auto& s : out) s.skip_samples = true;
+  return out;
 }
 
 void append_digest_text(const rule_source& src, std::string& text) {

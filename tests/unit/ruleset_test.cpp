@@ -480,4 +480,48 @@ BOOST_AUTO_TEST_CASE(user_regexes_and_fields_keep_working_after_merge) {
   BOOST_TEST(e.classify(R"({"request": {"body": {"my_flag": true}}, "response": {"status": 502, "headers": {"x-gateway-reason": "no"}}})") != "mine.custom");
 }
 
+// analyze and explain load the bundled pack without its samples
+// (rules::builtin_rule_sources_lean): the same rules, at the same
+// positions, classifying every sample of the full pack the same way.
+BOOST_AUTO_TEST_CASE(the_lean_bundled_pack_is_the_pack_without_its_samples) {
+  for (const auto& src : rules::builtin_rule_sources()) {
+    std::string lean = rules::lean_rule_text(src.text);
+    BOOST_TEST(lean.size() <= src.text.size());
+    BOOST_TEST(std::count(lean.begin(), lean.end(), '\n') ==
+               std::count(src.text.begin(), src.text.end(), '\n'));
+    BOOST_TEST(lean.find("samples:") == std::string::npos, src.name);
+  }
+  core::diagnostics p_full, p_lean;
+  auto full = cli::load_ruleset({}, false, p_full, {}, {}, true);
+  auto lean = cli::load_ruleset({}, false, p_lean, {}, {}, false);
+  BOOST_REQUIRE(full && lean);
+  BOOST_TEST(p_lean.size() == p_full.size());
+  BOOST_TEST(lean->digest() == full->digest());
+  BOOST_REQUIRE(lean->size() == full->size());
+  size_t samples = 0;
+  ingest::normalizer norm(full->plan());
+  rules::match_scratch scratch;
+  event::event ev;
+  for (int i = 0; i < full->size(); ++i) {
+    const rules::rule& a = full->at(i);
+    const rules::rule& b = lean->at(i);
+    BOOST_TEST(b.match_samples.empty());
+    BOOST_TEST(b.no_match_samples.empty());
+    BOOST_TEST((a.id == b.id && a.cause == b.cause && a.category == b.category &&
+                a.title == b.title && a.fixes == b.fixes && a.docs == b.docs &&
+                a.priority == b.priority && a.retryable == b.retryable), a.id);
+    BOOST_TEST((a.where.file == b.where.file && a.where.line == b.where.line &&
+                a.where.column == b.where.column), a.id);
+    for (const auto* list : {&a.match_samples, &a.no_match_samples}) {
+      for (const auto& s : *list) {
+        norm.normalize_copy(s.json, ev);
+        if (ev.result != event::outcome::failure) continue;
+        BOOST_TEST(lean->classify(ev, scratch) == full->classify(ev, scratch), a.id);
+        ++samples;
+      }
+    }
+  }
+  BOOST_TEST(samples > 150);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
