@@ -19,7 +19,7 @@ namespace analyzer::audit {
 
 namespace {
 
-constexpr int64_t max_untimed = int64_t{1} << 62;  // a client's untimed calls
+constexpr int64_t max_untimed = max_untimed_calls;
 
 struct tables {
   std::vector<client_entry> clients;

@@ -135,6 +135,17 @@ bool fact_store::add(const call_fact& fact, const fact_extras& extras) {
   return block_bytes_ <= options_.memory_budget || spill();
 }
 
+std::string fact_store::merge_problem(const fact_store& other) const {
+  for (const auto& c : other.clients_) {
+    auto have = client_index_.find(c.key);
+    int64_t mine = have != client_index_.end() ? clients_[have->second].untimed_calls : 0;
+    if (c.untimed_calls > max_untimed_calls - mine) {
+      return "a client's untimed calls would add up past 2^62 with the partials before it";
+    }
+  }
+  return {};
+}
+
 bool fact_store::merge(fact_store&& other) {
   std::vector<uint32_t> clients, sources, endpoints;
   std::vector<uint16_t> causes;

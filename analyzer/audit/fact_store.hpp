@@ -66,6 +66,10 @@ struct callback_owner {
   bool operator==(const callback_owner&) const = default;
 };
 
+/// A client's calls without a time, at most (a partial's reader refuses
+/// more, and so does a merge that would add up past it).
+inline constexpr int64_t max_untimed_calls = int64_t{1} << 62;
+
 class fact_store {
  public:
   explicit fact_store(store_options options = {});
@@ -91,7 +95,11 @@ class fact_store {
   void note_time(int64_t ts_ms);
 
   /// Moves every fact of `other` into this store. False if a spill failed.
+  /// Call merge_problem() first: merge() does not check the bounds.
   bool merge(fact_store&& other);
+  /// Why `other` cannot be merged into this store (a client's untimed calls
+  /// would add up past max_untimed_calls), or empty.
+  std::string merge_problem(const fact_store& other) const;
 
   /// Writes the store (format kling-triage audit facts, version 1; see
   /// serialize.cpp) by handing consecutive byte ranges to `out`.

@@ -62,6 +62,7 @@ std::string audit_section::merge(state_section& other, const std::vector<uint32_
         shown(b.duplicate_window_ms), shown(a.grace_ms), shown(a.poll_min_ms),
         shown(a.retry_window_ms), shown(a.duplicate_window_ms));
   }
+  if (auto why = store.merge_problem(o.store); !why.empty()) return why;
   if (!store.merge(std::move(o.store))) error = store.error();
   if (!o.error.empty() && error.empty()) error = o.error;
   return {};

@@ -236,6 +236,15 @@ BOOST_AUTO_TEST_CASE(untimed_counts_that_would_overflow_are_refused) {
   BOOST_TEST(error.find("past 2^62") != std::string::npos, error);
   BOOST_TEST(s.clients()[0].untimed_calls == int64_t{1} << 62);  // nothing added
   BOOST_TEST(s.spilled_runs() == 1u);
+
+  // The same bound when whole stores merge (two partials' audit sections):
+  // refused before anything is added, instead of a signed overflow.
+  audit::fact_store a, b;
+  BOOST_REQUIRE(a.attach(std::make_shared<const std::string>(bytes), error));
+  BOOST_REQUIRE(b.attach(std::make_shared<const std::string>(bytes), error));
+  BOOST_TEST(a.merge_problem(b).find("past 2^62") != std::string::npos);
+  audit::fact_store small;
+  BOOST_TEST(small.merge_problem(a).empty());
 }
 
 BOOST_AUTO_TEST_CASE(spilled_runs_give_the_same_audit_and_bytes) {
