@@ -124,9 +124,9 @@ std::unique_ptr<rules::ruleset> load_files_only(const std::vector<std::string>& 
 namespace {
 std::unique_ptr<profile::profile_set> profiles_from(const std::vector<std::string>& paths,
                                                     core::diagnostics& problems, bool check,
-                                                    int* file_count, int* loaded) {
+                                                    int* file_count, int* loaded, bool samples) {
   auto set = std::make_unique<profile::profile_set>();
-  const auto& bundled = profile::bundled_set();
+  const auto& bundled = samples ? profile::bundled_set_with_samples() : profile::bundled_set();
   set->profiles = bundled.profiles;
   set->digest_text = bundled.digest_text;
   if (paths.empty() && !check) return set;
@@ -154,14 +154,14 @@ std::unique_ptr<profile::profile_set> profiles_from(const std::vector<std::strin
 
 std::unique_ptr<profile::profile_set> load_profiles(const std::vector<std::string>& paths,
                                                     core::diagnostics& problems,
-                                                    bool check_always) {
-  return profiles_from(paths, problems, check_always, nullptr, nullptr);
+                                                    bool check_always, bool bundled_samples) {
+  return profiles_from(paths, problems, check_always, nullptr, nullptr, bundled_samples);
 }
 
 std::unique_ptr<profile::profile_set> load_profile_files(const std::vector<std::string>& paths,
                                                          core::diagnostics& problems,
                                                          int& file_count, int& loaded) {
-  return profiles_from(paths, problems, true, &file_count, &loaded);
+  return profiles_from(paths, problems, true, &file_count, &loaded, true);
 }
 
 }  // namespace analyzer::cli

@@ -43,9 +43,12 @@ rules::load_limits rule_limits(const options& o);
 /// checked so that every profile's samples have one reader (the bundled
 /// set alone is checked by the test suite, so only user profiles pay for it
 /// at start-up). Null when any problem was found.
+/// `bundled_samples`: the bundled profiles with their samples (`profiles
+/// test`); without, they are not parsed (most of the profiles' start-up).
 std::unique_ptr<profile::profile_set> load_profiles(const std::vector<std::string>& paths,
                                                     core::diagnostics& problems,
-                                                    bool check_always = false);
+                                                    bool check_always = false,
+                                                    bool bundled_samples = false);
 
 /// The bundled set plus the given files, as `profiles check` validates them;
 /// `file_count` counts the given files, `loaded` their profiles.

@@ -19,9 +19,10 @@
 
 namespace analyzer::cli {
 
-std::unique_ptr<profile::profile_set> load_profiles_for(const options& o, int& forced) {
+std::unique_ptr<profile::profile_set> load_profiles_for(const options& o, int& forced,
+                                                        bool samples) {
   core::diagnostics problems;
-  auto set = load_profiles(o.profile_paths, problems);
+  auto set = load_profiles(o.profile_paths, problems, false, samples);
   print_diagnostics(problems);
   if (!set) {
     print_error(fmt::format("the profiles are invalid ({} problem{}); nothing was read",
@@ -147,7 +148,7 @@ bool same_value(const std::string& want, const std::string& got) {
 
 exit_code run_profiles_test(const options& o) {
   int forced = -1;
-  auto set = load_profiles_for(o, forced);
+  auto set = load_profiles_for(o, forced, true);
   if (!set) return exit_code::error;
   // A plan with every body and header field the samples expect.
   event::field_plan plan;

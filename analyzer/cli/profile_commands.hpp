@@ -11,7 +11,9 @@ namespace analyzer::cli {
 
 /// The run's profiles (bundled + --profiles), with --profile resolved into
 /// `forced` (its index, or -1); null after printing every problem.
-std::unique_ptr<profile::profile_set> load_profiles_for(const options& o, int& forced);
+/// `samples`: the bundled profiles with their samples (profiles test).
+std::unique_ptr<profile::profile_set> load_profiles_for(const options& o, int& forced,
+                                                        bool samples = false);
 
 /// Picks each input's profile: `forced`, or detection on its first records.
 ingest::profile_chooser make_chooser(const profile::profile_set& set, int forced);

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+
+#include "analyzer/core/text.hpp"
 #include <sstream>
 
 #include "analyzer/core/suggest.hpp"
@@ -215,6 +217,30 @@ std::vector<text_file> read_yaml_path(const std::string& path, std::string_view 
       continue;
     }
     out.push_back({f.string(), std::move(text)});  // parse() checks the size
+  }
+  return out;
+}
+
+std::string without_blocks(std::string_view text, std::string_view key) {
+  std::string alone = std::string(key) + ":";
+  std::string commented = alone + " #";
+  std::string out;
+  out.reserve(text.size());
+  constexpr size_t none = std::string_view::npos;
+  size_t blanking = none;  // the indent of the key whose block is blanked
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(at, end - at);
+    std::string_view body = core::trim(line);
+    size_t indent = line.find_first_not_of(' ');
+    if (indent == none) indent = line.size();
+    if (blanking != none && !body.empty() && indent <= blanking) blanking = none;
+    if (blanking == none && (body == alone || body.starts_with(commented))) blanking = indent;
+    if (blanking == none) out += line;  // else an empty line: lines stay where they were
+    if (nl != std::string_view::npos) out += '\n';
+    at = end + 1;
   }
   return out;
 }

@@ -73,4 +73,12 @@ std::vector<text_file> read_yaml_path(const std::string& path, std::string_view 
                                       core::diagnostics& problems,
                                       const yaml_limits& limits = {});
 
+/// `text` with each block-style `<key>:` entry (the key alone on its line,
+/// and the lines indented under it) replaced by empty lines: every other
+/// line and column where it was (byte offsets, shown only for a position
+/// without a line, are not). For the embedded files' `samples:`, two thirds
+/// of their bytes, when a command does not read them: yaml-cpp's scanner
+/// costs per byte, ~700 instructions even for a space (so: empty lines).
+std::string without_blocks(std::string_view text, std::string_view key);
+
 }  // namespace analyzer::loader

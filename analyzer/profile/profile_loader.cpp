@@ -161,7 +161,10 @@ int file_loader::slot_for(trie_id t, const node& n) {
 
 void file_loader::load(std::vector<std::shared_ptr<compiled_profile>>& out) {
   using origin = loader::yaml_file::origin;
-  auto parsed = file_.parse(src_.text, {}, src_.builtin ? origin::embedded : origin::user);
+  std::string lean;
+  if (src_.skip_samples) lean = loader::without_blocks(src_.text, "samples");
+  auto parsed = file_.parse(src_.skip_samples ? lean : src_.text, {},
+                            src_.builtin ? origin::embedded : origin::user);
   if (!parsed) return;
   node root = *parsed;
   if (!root.IsMap()) {
@@ -718,6 +721,7 @@ void file_loader::load_condition_map(const node& n, trie_id t, condition& into) 
 }
 
 void file_loader::load_samples(const node& n) {
+  if (src_.skip_samples) return;
   if (!n || !n.IsSequence() || n.size() == 0) {
     problem(n ? n.Mark() : YAML::Mark(), fmt::format("profile `{}` has no `samples`", p_->id),
             "add `samples:` with records the logger really wrote and what they must read as: "
@@ -833,25 +837,35 @@ std::string sources_digest(const std::vector<profile_source>& sources) {
   return digest(set);
 }
 
+namespace {
+profile_set load_bundled(bool samples) {
+  core::diagnostics problems;
+  std::vector<std::shared_ptr<compiled_profile>> loaded;
+  profile_set out;
+  for (auto& src : builtin_profile_sources()) {
+    src.skip_samples = !samples;
+    load_profile_file(src, loaded, problems);
+    append_digest_text(src, out.digest_text);
+  }
+  std::vector<std::shared_ptr<compiled_profile>> merged;
+  merge_layer(merged, std::move(loaded), problems);
+  if (core::has_errors(problems)) {
+    std::string text = "the bundled profiles do not load:\n";
+    for (const auto& d : problems) text += core::render(d);
+    throw std::runtime_error(text);
+  }
+  for (auto& p : merged) out.profiles.push_back(std::move(p));
+  return out;
+}
+}  // namespace
+
 const profile_set& bundled_set() {
-  static const profile_set set = [] {
-    core::diagnostics problems;
-    std::vector<std::shared_ptr<compiled_profile>> loaded;
-    profile_set out;
-    for (const auto& src : builtin_profile_sources()) {
-      load_profile_file(src, loaded, problems);
-      append_digest_text(src, out.digest_text);
-    }
-    std::vector<std::shared_ptr<compiled_profile>> merged;
-    merge_layer(merged, std::move(loaded), problems);
-    if (core::has_errors(problems)) {
-      std::string text = "the bundled profiles do not load:\n";
-      for (const auto& d : problems) text += core::render(d);
-      throw std::runtime_error(text);
-    }
-    for (auto& p : merged) out.profiles.push_back(std::move(p));
-    return out;
-  }();
+  static const profile_set set = load_bundled(false);
+  return set;
+}
+
+const profile_set& bundled_set_with_samples() {
+  static const profile_set set = load_bundled(true);
   return set;
 }
 

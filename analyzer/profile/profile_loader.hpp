@@ -19,6 +19,12 @@ struct profile_source {
   std::string name;
   std::string text;
   bool builtin = false;
+  /// Samples are neither read nor required (the bundled profiles for
+  /// commands that read logs: their samples serve `profiles test` and the
+  /// detection checks): `text` is parsed without its block-style
+  /// `samples:` entries, lines and columns the same
+  /// (loader::without_blocks). The digest is of `text`.
+  bool skip_samples = false;
 };
 
 /// Parses one profile file and appends its profiles to `out`; problems go to
@@ -49,10 +55,14 @@ std::vector<profile_source> builtin_profile_sources();
 std::vector<profile_source> read_profile_path(const std::string& path,
                                               core::diagnostics& problems);
 
-/// The bundled set, loaded and compiled once (thread-safe). Throws
-/// std::runtime_error with the diagnostics if it does not load, which the
-/// test suite rules out.
+/// The bundled set, loaded and compiled once (thread-safe), without the
+/// profiles' samples (what reading logs needs). Throws std::runtime_error
+/// with the diagnostics if it does not load, which the test suite rules out.
 const profile_set& bundled_set();
+/// The bundled profiles with their samples (`profiles test`, `profiles
+/// check`): bundled_set() leaves them out, its profiles are otherwise the
+/// same, in the same order, with the same digest.
+const profile_set& bundled_set_with_samples();
 
 /// The canonical field names a profile can map, for messages.
 std::vector<std::string_view> field_names();

@@ -743,34 +743,7 @@ void merge_layer(rule_library& base, rule_library&& layer) {
   base.source_text += layer.source_text;
 }
 
-namespace {
-size_t indent_of(std::string_view line) {
-  size_t n = 0;
-  while (n < line.size() && line[n] == ' ') ++n;
-  return n;
-}
-}  // namespace
-
-std::string lean_rule_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  size_t at = 0;
-  constexpr size_t none = std::string_view::npos;
-  size_t blanking = none;  // the indent of the `samples:` key being blanked
-  while (at < text.size()) {
-    size_t nl = text.find('\n', at);
-    size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(at, end - at);
-    std::string_view body = core::trim(line);
-    size_t indent = indent_of(line);
-    if (blanking != none && !body.empty() && indent <= blanking) blanking = none;
-    if (blanking == none && (body == "samples:" || body.starts_with("samples: #"))) blanking = indent;
-    if (blanking == none) out += line;  // else an empty line: lines stay where they were
-    if (nl != std::string_view::npos) out += '\n';
-    at = end + 1;
-  }
-  return out;
-}
+std::string lean_rule_text(std::string_view text) { return loader::without_blocks(text, "samples"); }
 
 std::vector<rule_source> builtin_rule_sources_lean() {
   std::vector<rule_source> out = builtin_rule_sources();

@@ -27,12 +27,7 @@ struct rule_source {
   bool skip_samples = false;
 };
 
-/// `text` with each block-style `samples:` entry (the key alone on its line
-/// and the lines indented under it) replaced by empty lines: every line and
-/// column the same (byte offsets, shown only for a position without a line,
-/// are not). Samples are two thirds of the bundled pack, and yaml-cpp's
-/// scanner costs per byte, even on spaces (blanking with spaces cost 70 M
-/// of the 235 M instructions of start-up).
+/// `text` without its block-style `samples:` entries (loader::without_blocks).
 std::string lean_rule_text(std::string_view text);
 
 /// The bundled pack for runs that do not test samples (skip_samples).

@@ -264,11 +264,54 @@ BOOST_AUTO_TEST_CASE(a_profile_claiming_anothers_sample_is_a_load_time_error) {
 }
 
 BOOST_AUTO_TEST_CASE(the_bundled_set_loads_and_every_sample_has_one_reader) {
-  const auto& set = profile::bundled_set();
+  const auto& set = profile::bundled_set_with_samples();
   BOOST_TEST(set.profiles.size() >= 19u);
   core::diagnostics problems;
   ingest::check_detection(set, problems);
   BOOST_TEST(problems.empty(), dump(problems));
+}
+
+// Commands that read logs load the bundled profiles without their samples
+// (start-up): the same profiles, in the same order, at the same lines and
+// columns, with the same digest, detecting and reading every sample of the
+// full set the same way.
+BOOST_AUTO_TEST_CASE(the_lean_bundled_set_is_the_set_without_its_samples) {
+  const auto& full = profile::bundled_set_with_samples();
+  const auto& lean = profile::bundled_set();
+  BOOST_TEST(profile::digest(lean) == profile::digest(full));
+  BOOST_REQUIRE(lean.profiles.size() == full.profiles.size());
+  event::field_plan plan;
+  for (const auto& p : full.profiles) {
+    for (const auto& s : p->samples) {
+      for (const auto& [k, v] : s.expect) (void)event::resolve_field(k, plan);
+    }
+  }
+  ingest::normalizer norm(plan);
+  size_t samples = 0;
+  for (size_t i = 0; i < full.profiles.size(); ++i) {
+    const auto& a = *full.profiles[i];
+    const auto& b = *lean.profiles[i];
+    BOOST_TEST(b.samples.empty());
+    BOOST_TEST((a.id == b.id && a.title == b.title && a.kind == b.kind &&
+                a.specificity == b.specificity && a.where.file == b.where.file &&
+                a.where.line == b.where.line && a.where.column == b.where.column), a.id);
+    if (a.kind == profile::compiled_profile::shape::har) continue;
+    for (const auto& s : a.samples) {
+      std::string buf = s.text;
+      buf.reserve(buf.size() + ingest::required_padding());
+      int tie_a = -1, tie_b = -1;
+      BOOST_TEST(ingest::best_profile(lean, buf, buf.capacity(), norm, &tie_b) ==
+                 ingest::best_profile(full, buf, buf.capacity(), norm, &tie_a), a.id);
+      event::event ea, eb;
+      norm.normalize_copy(s.text, ea, a);
+      norm.normalize_copy(s.text, eb, b);
+      BOOST_TEST((ea.result == eb.result && ea.status == eb.status && ea.code == eb.code &&
+                  ea.ts_ms == eb.ts_ms && ea.method == eb.method && ea.url == eb.url &&
+                  ea.message == eb.message), a.id);
+      ++samples;
+    }
+  }
+  BOOST_TEST(samples > 20u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
