@@ -107,8 +107,12 @@ display_plan plan_display(const std::vector<input_entry>& entries) {
       chain_source = e.path;
     }
     if (e.range->start != chain_end) {  // a gap: lines from here are relative
-      plan.gaps.push_back(fmt::format("{}: bytes {}-{} are in none of the partials", e.path,
-                                      chain_end, e.range->start));
+      // Said the same for a shard analyzed alone and for partials merged
+      // with one missing: the counts are of the ranges read, nothing else.
+      plan.gaps.push_back(fmt::format("{0}: bytes {1}-{2} were not read for this report (a "
+                                      "--byte-range shard, or a partial missing from the merge); "
+                                      "lines after them are counted from byte {2}: {0}@{2}",
+                                      e.path, chain_end, e.range->start));
       chain_source = fmt::format("{}@{}", e.path, e.range->start);
       next_line = 1;
     }
