@@ -7,6 +7,7 @@
 #include "analyzer/audit/fact_sink.hpp"
 #include "analyzer/engine/audit_section.hpp"
 #include "analyzer/engine/partial_codec.hpp"
+#include "analyzer/engine/sinks.hpp"
 #include "analyzer/engine/wire.hpp"
 
 namespace analyzer::engine {
@@ -186,18 +187,9 @@ void callback_split_sink::add(const record_fact& f, std::string& /*ordered*/) {
     uint64_t url = audit::possible_callback(e.method, e.url, e.ts_ms, e.status, e.code,
                                             answers.empty() ? std::string_view() : answers[0].id,
                                             target_);
-    if (url != 0) {
-      aggregate::aggregator& a = apart_.at(url);
-      return f.kind == fact_kind::ok ? a.add_ok(e) : a.add_failure(e, f.cause, f.bytes);
-    }
+    if (url != 0) return count_fact(apart_.at(url), f);
   }
-  switch (f.kind) {
-    case fact_kind::ok: return agg_.add_ok(f.ev);
-    case fact_kind::failure: return agg_.add_failure(f.ev, f.cause, f.bytes);
-    case fact_kind::malformed: return agg_.add_malformed(f.ev, f.bytes);
-    case fact_kind::skipped: return agg_.add_skipped(f.ev);
-    case fact_kind::outside_window: return agg_.add_filtered(f.ev);
-  }
+  count_fact(agg_, f);
 }
 
 void callback_split_sink::finish(run_state& state) {

@@ -11,15 +11,17 @@
 
 namespace analyzer::engine {
 
-void aggregate_sink::add(const record_fact& f, std::string& /*ordered*/) {
+void count_fact(aggregate::aggregator& agg, const record_fact& f) {
   switch (f.kind) {
-    case fact_kind::ok: return agg_.add_ok(f.ev);
-    case fact_kind::failure: return agg_.add_failure(f.ev, f.cause, f.bytes);
-    case fact_kind::malformed: return agg_.add_malformed(f.ev, f.bytes);
-    case fact_kind::skipped: return agg_.add_skipped(f.ev);
-    case fact_kind::outside_window: return agg_.add_filtered(f.ev);
+    case fact_kind::ok: return agg.add_ok(f.ev);
+    case fact_kind::failure: return agg.add_failure(f.ev, f.cause, f.bytes);
+    case fact_kind::malformed: return agg.add_malformed(f.ev, f.bytes);
+    case fact_kind::skipped: return agg.add_skipped(f.ev);
+    case fact_kind::outside_window: return agg.add_filtered(f.ev);
   }
 }
+
+void aggregate_sink::add(const record_fact& f, std::string& /*ordered*/) { count_fact(agg_, f); }
 
 void aggregate_sink::finish(run_state& state) { state.agg.merge(agg_); }
 

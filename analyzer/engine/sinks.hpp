@@ -13,6 +13,10 @@
 
 namespace analyzer::engine {
 
+/// Counts one fact into `agg` as its kind says (ok, failure, malformed,
+/// skipped, outside the window).
+void count_fact(aggregate::aggregator& agg, const record_fact& f);
+
 /// Counts every fact into the worker's aggregator; finish() merges it into
 /// the run's.
 class aggregate_sink final : public record_sink {
