@@ -44,12 +44,8 @@ aggregate::aggregator& callback_section::at(uint64_t url_hash) {
     capped = true;
     return rest;
   }
-  aggregate::aggregator& a = by_url.emplace(url_hash, aggregate::aggregator(cause_count_, bounds_))
-                                 .first->second;
-  if (by_url.size() > max_urls) {
-    evict();
-    return by_url.at(url_hash);  // it is not the largest
-  }
+  aggregate::aggregator& a = by_url.emplace(url_hash, fresh()).first->second;
+  evict();  // when full, the largest goes to the rest: not this one
   return a;
 }
 
@@ -68,7 +64,7 @@ void callback_section::absorb(callback_section&& other, const std::vector<uint32
   for (auto& [url, counts] : other.by_url) {
     auto it = by_url.find(url);
     if (it == by_url.end()) {
-      it = by_url.emplace(url, aggregate::aggregator(cause_count_, bounds_)).first;
+      it = by_url.emplace(url, fresh()).first;
     }
     it->second.merge(counts, map);
   }

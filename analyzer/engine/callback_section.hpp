@@ -34,8 +34,7 @@ class callback_section final : public state_section {
   static constexpr std::string_view section_name = "callbacks";
   static constexpr size_t max_urls = 256;
 
-  callback_section(int cause_count, const aggregate::limits& bounds)
-      : rest(cause_count, bounds), cause_count_(cause_count), bounds_(bounds) {}
+  callback_section(int cause_count, const aggregate::limits& bounds) : rest(cause_count, bounds) {}
 
   std::string_view name() const override { return section_name; }
   void remap_sources(const std::vector<uint32_t>& map) override;
@@ -57,8 +56,10 @@ class callback_section final : public state_section {
 
  private:
   void evict();
-  int cause_count_;
-  aggregate::limits bounds_;
+  /// An empty aggregator like the rest (same causes, same bounds).
+  aggregate::aggregator fresh() const {
+    return aggregate::aggregator(rest.unclassified_index(), rest.bounds());
+  }
 };
 
 /// The state's callbacks section, or null.

@@ -149,7 +149,7 @@ void file_loader::load() {
   append_digest_text(src_, lib_.source_text);
   using origin = loader::yaml_file::origin;
   std::string lean;
-  if (src_.skip_samples) lean = lean_rule_text(src_.text);
+  if (src_.skip_samples) lean = loader::without_blocks(src_.text, "samples");
   auto parsed = file_.parse(src_.skip_samples ? lean : src_.text, limits_,
                             src_.builtin ? origin::embedded : origin::user);
   if (!parsed) return;
@@ -742,8 +742,6 @@ void merge_layer(rule_library& base, rule_library&& layer) {
   for (auto& [name, text] : layer.texts) base.texts.insert_or_assign(name, std::move(text));
   base.source_text += layer.source_text;
 }
-
-std::string lean_rule_text(std::string_view text) { return loader::without_blocks(text, "samples"); }
 
 std::vector<rule_source> builtin_rule_sources_lean() {
   std::vector<rule_source> out = builtin_rule_sources();

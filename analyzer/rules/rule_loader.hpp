@@ -23,12 +23,9 @@ struct rule_source {
   /// Samples are neither read nor required (the bundled pack for a run that
   /// never tests them: analyze, explain): the text parsed is `text` with
   /// every block-style `samples:` map blanked, lines and columns the same
-  /// (lean_rule_text). Digest and snippets: `text`.
+  /// (loader::without_blocks). Digest and snippets: `text`.
   bool skip_samples = false;
 };
-
-/// `text` without its block-style `samples:` entries (loader::without_blocks).
-std::string lean_rule_text(std::string_view text);
 
 /// The bundled pack for runs that do not test samples (skip_samples).
 std::vector<rule_source> builtin_rule_sources_lean();
