@@ -305,6 +305,9 @@ def run(target, args):
         cmd.append(f"-dict={os.path.join(ROOT, 'fuzz', 'dict', dictionary)}")
     if args.runs:
         cmd.append(f"-runs={args.runs}")
+    if args.fork:
+        # Fork mode ignores timeouts and out-of-memory by default: not here.
+        cmd += [f"-fork={args.fork}", "-ignore_crashes=0", "-ignore_timeouts=0", "-ignore_ooms=0"]
     if args.time or not args.runs:  # both: whichever comes first
         cmd.append(f"-max_total_time={args.time or 25}")
     # Long runs (--runs) skip recording each allocation's stack: ASan still
@@ -316,13 +319,16 @@ def run(target, args):
     seconds = time.time() - start
     out = proc.stderr
     execs = stat(out, "number_of_executed_units") or 0
+    if args.fork:  # the parent prints no final stats, only its jobs' running total
+        m = re.findall(r"fuzzed for (\d+) iterations", out) or re.findall(r"^#(\d+):", out, re.M)
+        execs = int(m[-1]) if m else 0
     cov = re.findall(r"cov: (\d+) ft: (\d+)", out)
     record = {"target": target, "executions": execs, "seconds": round(seconds),
               "exec_per_s": round(execs / seconds) if seconds > 0 else 0,
               "coverage": int(cov[-1][0]) if cov else None, "features": int(cov[-1][1]) if cov else None,
               "peak_rss_mb": stat(out, "peak_rss_mb"), "corpus": len(os.listdir(corpus)),
               "crashes": 0 if proc.returncode in (0, INTERRUPTED) else 1, "exit": proc.returncode,
-              "date": time.strftime("%Y-%m-%d")}
+              "date": time.strftime("%Y-%m-%d"), "jobs": args.fork or 1}
     ok = proc.returncode == 0
     status = "ok  " if ok else "STOP" if proc.returncode == INTERRUPTED else "FAIL"
     print(f"{status} {target}: {execs:,} runs in {seconds:.0f} s "
@@ -350,8 +356,11 @@ def table(paths):
         if r is None:
             print(f"| `{t}` | - | not run to the end | | | | | | |")
             continue
-        print(f"| `{t}` | {r['date']} | {r['executions']:,} | {r['seconds']:,} | {r['exec_per_s']:,} | "
-              f"{r['coverage']:,} | {r['corpus']:,} | {r['peak_rss_mb']} MB | {r['crashes']} |")
+        jobs = r.get("jobs", 1)
+        name = f"`{t}` ({jobs} jobs)" if jobs > 1 else f"`{t}`"
+        rss = f"{r['peak_rss_mb']} MB" if r["peak_rss_mb"] is not None else "-"
+        print(f"| {name} | {r['date']} | {r['executions']:,} | {r['seconds']:,} | {r['exec_per_s']:,} | "
+              f"{r['coverage']:,} | {r['corpus']:,} | {rss} | {r['crashes']} |")
 
 
 def main():
@@ -363,6 +372,8 @@ def main():
     p.add_argument("--time", type=int, help="seconds per target (default 25; with --runs, at most)")
     p.add_argument("--runs", type=int, help="executions per target instead of a time")
     p.add_argument("--build", default=os.path.join(ROOT, "build", "fuzz"))
+    p.add_argument("--fork", type=int, help="libFuzzer's fork mode: N jobs at once, one corpus "
+                   "(a long run on N cores; executions counted over all jobs)")
     p.add_argument("--json", help="append one JSON record per target to this file")
     args = p.parse_args()
     global BUILD
