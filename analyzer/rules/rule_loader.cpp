@@ -401,7 +401,8 @@ std::optional<event::field_ref> file_loader::resolve(const std::string& name,
     return std::nullopt;
   }
   if (item_scope_) {  // a path inside the array's elements
-    if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string::npos) {
+    if (name.empty() || name.front() == '.' || name.back() == '.' ||
+        name.find("..") != std::string::npos) {
       problem(key.Mark(), fmt::format("invalid item field `{}`", name));
       return std::nullopt;
     }

@@ -378,6 +378,31 @@ BOOST_AUTO_TEST_CASE(any_item_load_errors) {
   BOOST_TEST(messages[4] == "`any_item` must be the only key of the matcher");
 }
 
+// An empty item field name (`"": 1`, or a tag with no key text) is an
+// error like any other malformed one (found by fuzz_rule_loader: it read
+// the empty name's first byte).
+BOOST_AUTO_TEST_CASE(any_item_rejects_empty_and_dotted_item_fields) {
+  auto lib = load_resolved(R"(rules:
+  - id: t.one
+    category: test
+    title: One
+    when:
+      request.body.a: {any_item: {"": 1}}
+      request.body.b: {any_item: {!tag : 1}}
+      request.body.c: {any_item: {.x: 1}}
+      request.body.d: {any_item: {x.: 1}}
+    samples: {match: [{response: {status: 400}}]}
+)");
+  std::vector<std::string> messages;
+  for (const auto& p : lib.problems) messages.push_back(p.message);
+  BOOST_TEST_REQUIRE(messages.size() == 4u, dump(lib.problems));
+  BOOST_TEST(messages[0] == "invalid item field ``");
+  BOOST_TEST(messages[1] == "invalid item field ``");
+  BOOST_TEST(messages[2] == "invalid item field `.x`");
+  BOOST_TEST(messages[3] == "invalid item field `x.`");
+  for (const auto& p : lib.problems) BOOST_TEST(p.where.line > 0);
+}
+
 // ---- explain: which branch held ---------------------------------------------
 
 BOOST_AUTO_TEST_CASE(trace_names_the_conditions_that_held_with_their_path) {
